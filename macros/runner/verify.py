@@ -1,0 +1,91 @@
+"""Verify one page: bring up its lab, run its steps, hold the engine to its diagram."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..snippets.model import Snippet
+from ..snippets.pages import load_page
+from .page import Capability, PageRun, StepResult
+
+TOPOLOGY_CALL = re.compile(r"""topology\(\s*["'](?P<name>[^"']+)["']\s*\)""")
+
+
+@dataclass(frozen=True)
+class LabShape:
+    """How many nodes a page needs, whether they form a swarm, and whether a client is used."""
+
+    nodes: int
+    swarm: bool
+    client: bool
+
+
+def lab_shape(steps: list[Snippet]) -> LabShape:
+    """The smallest lab that can run ``steps``."""
+    nodes = max((int(step.host[4:]) for step in steps if step.host.startswith("node")), default=1)
+    swarm = any("swarm" in step.requires for step in steps)
+    return LabShape(nodes, swarm, any(step.host == "client" for step in steps))
+
+
+def page_topologies(page: Path) -> list[str]:
+    """Names of the topology specs a page draws."""
+    return TOPOLOGY_CALL.findall(page.read_text(encoding="utf-8"))
+
+
+def topology_differences(names: list[str], clients: Mapping[str, object]) -> list[str]:
+    """Differences between the page's specs and the live engines (empty when equal)."""
+    from ..topology.compare import compare
+    from ..topology.live import topology_from_engine
+    from ..topology.specs import get_spec
+
+    live = topology_from_engine(dict(clients) if len(clients) > 1 else next(iter(clients.values())))
+    differences: list[str] = []
+    for name in names:
+        differences += [f"topology {name!r}: {line}" for line in compare(get_spec(name), live)]
+    return differences
+
+
+class TopologyMismatch(AssertionError):
+    """The engine's state after a page's steps differs from the page's diagram."""
+
+
+@dataclass
+class PageVerification:
+    """The finished run of a page and the engine it ran on."""
+
+    page: Path
+    run: PageRun
+    engine_version: str
+
+    @property
+    def results(self) -> list[StepResult]:
+        return self.run.results
+
+
+def verify_page(
+    page: Path,
+    capabilities: Mapping[str, Capability],
+    update: bool = False,
+    steps: list[Snippet] | None = None,
+) -> PageVerification:
+    """Run ``page`` on a fresh lab shaped for it and check its topology before teardown."""
+    from ..lab.lab import Lab
+
+    steps = load_page(page) if steps is None else steps
+    shape = lab_shape(steps)
+    names = page_topologies(page)
+    with Lab(nodes=shape.nodes, swarm=shape.swarm) as lab:
+        clients = {name: host.client() for name, host in lab.hosts.items() if host.docker_host}
+
+        def checkpoint() -> None:
+            differences = topology_differences(names, clients)
+            if differences:
+                raise TopologyMismatch("\n".join(differences))
+
+        version = clients["node1"].version()["Version"]
+        run = PageRun(steps, lab.hosts, capabilities, update=update)
+        run.run(checkpoint if names else None)
+        return PageVerification(page, run, version)

@@ -1,0 +1,63 @@
+"""The macros pages call, bound to an mkdocs-macros environment."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from mkdocs.structure.files import File
+
+from .paths import CACHE_DIR, SNIPPETS_DIR, relative
+from .snippets.errors import SnippetError
+from .snippets.pages import load_page, sample_captures
+from .snippets.render import render_snippet
+
+DIAGRAM_DIR = "assets/diagrams"
+MACROS = {"snippet", "topology"}
+
+
+class DiagramStats:
+    """How many diagrams a build rendered and how many came from the cache."""
+
+    rendered = 0
+    cached = 0
+
+
+def register(env: Any) -> None:
+    """Define ``snippet(path)`` and ``topology(name)`` on ``env``."""
+
+    @env.macro
+    def snippet(target: str) -> str:
+        """Include ``snippets/<target>`` as copyable commands plus their recorded output."""
+        page = Path(env.page.file.abs_src_path)
+        steps = load_page(page)
+        wanted = relative(SNIPPETS_DIR / target)
+        step = next(step for step in steps if step.path == wanted)
+        multi_host = any(s.host != "node1" for s in steps)
+        return render_snippet(step, sample_captures(steps), show_host=multi_host)
+
+    @env.macro
+    def topology(name: str) -> str:
+        """Draw the page's topology spec as a self-contained SVG figure."""
+        from .topology.render import alt_text, caption, render_cached
+        from .topology.specs import get_spec
+
+        spec = get_spec(name)
+        svg_path, hit = render_cached(spec, CACHE_DIR / "diagrams")
+        if hit:
+            DiagramStats.cached += 1
+        else:
+            DiagramStats.rendered += 1
+        uri = f"{DIAGRAM_DIR}/{svg_path.name}"
+        files = env.variables["files"]
+        if files.get_file_from_path(uri) is None:
+            files.append(File.generated(env.conf, uri, abs_src_path=str(svg_path)))
+        link = os.path.relpath(uri, os.path.dirname(env.page.file.src_uri))
+        return (
+            f'[![{alt_text(spec)}]({link}){{ .cnv-topology loading="lazy" }}]({link})\n\n'
+            f"/// caption\n{caption(spec)}\n///\n"
+        )
+
+
+__all__ = ["DiagramStats", "SnippetError", "register"]

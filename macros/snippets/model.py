@@ -1,0 +1,95 @@
+"""The parsed form of a snippet file: one page step, its commands and what they print."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CAPTURE_REF = re.compile(r"%\{([A-Za-z_][A-Za-z0-9_]*)\}")
+"""A reference to a named capture, e.g. ``%{net_id}``, in a command or an expected line."""
+
+
+@dataclass(frozen=True)
+class Location:
+    """A file and a 1-based line number, for error messages."""
+
+    path: Path
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True)
+class ExpectedLine:
+    """One line of expected output.
+
+    ``kind`` is ``literal`` (compared as is, after capture references are filled in),
+    ``re`` (a Python regular expression that must match the whole line; named groups
+    become captures) or ``glob`` (``*`` and ``?`` wildcards). ``sample`` is the line a
+    real run printed; it is what the page shows, so readers never see pattern syntax.
+    """
+
+    kind: str
+    sample: str
+    pattern: str
+    location: Location
+
+    @property
+    def is_pattern(self) -> bool:
+        return self.kind != "literal"
+
+    def to_text(self) -> str:
+        """The line as it is written in the snippet file."""
+        if self.kind == "literal":
+            return self.sample
+        return f"{self.sample}  ({self.kind}: {self.pattern})"
+
+
+@dataclass(frozen=True)
+class Command:
+    """A shell command (possibly continued over several ``>`` lines) and its expectation."""
+
+    text: str
+    source_lines: tuple[str, ...]
+    expected: tuple[ExpectedLine, ...]
+    exit_status: int
+    location: Location
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """One step of a page: the unit that is both included by the page and run by the tests."""
+
+    path: Path
+    name: str
+    header: tuple[str, ...]
+    commands: tuple[Command, ...]
+    host: str = "node1"
+    requires: tuple[str, ...] = ()
+    timeout: float = 30.0
+    poll: float = 0.0
+    teardown: bool = False
+    recorded: str = ""
+    directive_lines: dict[str, int] = field(default_factory=dict, compare=False)
+
+    def captures_defined(self) -> dict[str, Location]:
+        """Capture names this step defines (named regex groups), with where."""
+        names: dict[str, Location] = {}
+        for command in self.commands:
+            for line in command.expected:
+                if line.kind == "re":
+                    for name in re.compile(line.pattern).groupindex:
+                        names.setdefault(name, line.location)
+        return names
+
+    def captures_used(self) -> list[tuple[str, Location]]:
+        """Capture references (``%{name}``) in commands and expected lines, in order."""
+        used: list[tuple[str, Location]] = []
+        for command in self.commands:
+            used += [(n, command.location) for n in CAPTURE_REF.findall(command.text)]
+            for line in command.expected:
+                text = line.pattern if line.is_pattern else line.sample
+                used += [(n, line.location) for n in CAPTURE_REF.findall(text)]
+        return used

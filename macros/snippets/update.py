@@ -1,0 +1,76 @@
+"""The update mode: rewrite a snippet's expected output from a real run.
+
+Commands and directives stay as written. For every command the real output replaces the
+expected lines, except that a pattern or capture line which matches a real line is kept
+(with that real line as its new sample), so captures and patterns survive updates.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+from .match import match_line
+from .model import Command, ExpectedLine, Snippet
+
+
+def updated_text(
+    step: Snippet, outputs: list[tuple[str, int]], captures: dict[str, str], recorded: str
+) -> str:
+    """The new file text; ``outputs`` holds (output, exit status) per command run."""
+    header = [line for line in step.header if not line.startswith("#| recorded:")]
+    lines = [*header[: _directive_end(header)], f"#| recorded: {recorded}"]
+    lines += header[_directive_end(header) :]
+    known = dict(captures)
+    for index, command in enumerate(step.commands):
+        lines += command.source_lines
+        if index >= len(outputs):
+            lines += [line.to_text() for line in command.expected]
+            lines += [f"[{command.exit_status}]"] if command.exit_status else []
+            continue
+        output, status = outputs[index]
+        lines += _updated_output(command, output.splitlines(), known)
+        lines += [f"[{status}]"] if status else []
+    return "\n".join(lines) + "\n"
+
+
+def unified_diff(old: str, new: str, name: str) -> str:
+    """A unified diff between two versions of a snippet file."""
+    return "".join(
+        difflib.unified_diff(
+            old.splitlines(keepends=True), new.splitlines(keepends=True), name, name
+        )
+    )
+
+
+def _directive_end(header: list[str]) -> int:
+    index = 0
+    while index < len(header) and header[index].startswith("#|"):
+        index += 1
+    return index
+
+
+def _updated_output(command: Command, actual: list[str], captures: dict[str, str]) -> list[str]:
+    """Align greedily: each real line keeps the next expected pattern line it matches."""
+    result: list[str] = []
+    pointer = 0
+    for line in actual:
+        for candidate in range(pointer, len(command.expected)):
+            expected = command.expected[candidate]
+            found = match_line(expected, line, captures)
+            if found is not None and _is_managed(expected):
+                captures.update(found)
+                result.append(
+                    ExpectedLine(expected.kind, line, expected.pattern, expected.location).to_text()
+                    if expected.is_pattern
+                    else expected.sample
+                )
+                pointer = candidate + 1
+                break
+        else:
+            result.append(line)
+    return result
+
+
+def _is_managed(expected: ExpectedLine) -> bool:
+    """Lines the update keeps: patterns, and literal lines that refer to a capture."""
+    return expected.is_pattern or "%{" in expected.sample

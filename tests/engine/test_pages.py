@@ -1,0 +1,29 @@
+"""Run every page's steps against a fresh engine, in order, and check its diagram."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from macros.paths import DOCS_DIR, relative
+from macros.runner.record import record
+from macros.runner.verify import verify_page
+from macros.snippets.pages import all_pages, page_includes
+
+PAGES = [page for page in all_pages() if page_includes(page)]
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda page: str(page.relative_to(DOCS_DIR)))
+def test_page(page: Path, capabilities, update_snippets: bool, subtests) -> None:
+    verification = verify_page(page, capabilities, update=update_snippets)
+    for result in verification.results:
+        with subtests.test(msg=result.step.name):
+            if result.status == "skipped":
+                pytest.skip(result.reason)
+            assert result.status in {"passed", "updated"}, result.reason
+    if update_snippets:
+        diff = record(verification.results, verification.run.captures, verification.engine_version)
+        print(diff or f"{relative(page)}: snippets already match the real output")
+    assert not verification.run.checkpoint_failure, verification.run.checkpoint_failure
+    assert all(r.status != "failed" for r in verification.results)

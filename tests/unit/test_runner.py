@@ -1,0 +1,125 @@
+"""The page runner on plain bash (no Docker): shared state, captures, polls, teardown."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from macros.runner.page import Capability, PageRun
+from macros.runner.session import ShellSession
+from macros.snippets import parse_snippet
+
+
+class LocalHost:
+    """A host that is just a bash on this machine."""
+
+    def shell_argv(self) -> list[str]:
+        return ["bash", "--noprofile", "--norc"]
+
+
+HOSTS = {"node1": LocalHost(), "node2": LocalHost()}
+
+
+def step(name: str, text: str):
+    return parse_snippet(Path(f"snippets/t/{name}.console"), text)
+
+
+def test_session_keeps_state_and_merges_stderr() -> None:
+    with ShellSession(LocalHost().shell_argv()) as shell:
+        assert shell.run("cd /tmp && X=42", 5).exit_status == 0
+        outcome = shell.run('echo "$PWD $X"; echo oops >&2; false', 5)
+        assert (outcome.output, outcome.exit_status) == ("/tmp 42\noops", 1)
+        assert shell.run("printf 'no newline'", 5).output == "no newline"
+
+
+def test_a_command_reading_stdin_cannot_swallow_the_next() -> None:
+    with ShellSession(LocalHost().shell_argv()) as shell:
+        assert shell.run("cat", 5).output == ""
+        assert shell.run("echo after", 5).output == "after"
+
+
+def test_steps_share_state_and_captures_in_order() -> None:
+    steps = [
+        step("01", "$ ID=abc123; echo $ID\nabc123  (re: (?P<id>[a-z0-9]+))\n"),
+        step("02", "$ echo %{id} $ID\nabc123 abc123\n"),
+    ]
+    results = PageRun(steps, HOSTS).run()
+    assert [r.status for r in results] == ["passed", "passed"]
+
+
+def test_failure_stops_the_page_but_teardown_runs(tmp_path: Path) -> None:
+    marker = tmp_path / "torn-down"
+    steps = [
+        step("01", "$ echo one\ntwo\n"),
+        step("02", "$ echo never\nnever\n"),
+        step("03", f"#| teardown\n$ touch {marker}\n"),
+    ]
+    results = PageRun(steps, HOSTS).run()
+    assert [r.status for r in results] == ["failed", "not run", "passed"]
+    assert "snippets/t/01.console:1: output does not match" in results[0].reason
+    assert "-two" in results[0].reason and "+one" in results[0].reason
+    assert marker.exists()
+
+
+def test_missing_capability_skips_with_reason() -> None:
+    steps = [step("01", "#| requires: ipvs\n$ echo hi\nhi\n")]
+    caps = {"ipvs": Capability(False, "Error talking to the kernel")}
+    (result,) = PageRun(steps, HOSTS, caps).run()
+    assert result.status == "skipped"
+    assert result.reason == "needs ipvs (ipvs: Error talking to the kernel)"
+
+
+def test_a_hanging_step_fails_at_its_timeout_and_teardown_still_runs() -> None:
+    steps = [
+        step("01", "#| timeout: 1\n$ sleep 30\n"),
+        step("02", "#| teardown\n$ echo cleaned\ncleaned\n"),
+    ]
+    start = time.monotonic()
+    results = PageRun(steps, HOSTS).run()
+    assert time.monotonic() - start < 8
+    assert [r.status for r in results] == ["failed", "passed"]
+    assert results[0].reason.startswith("snippets/t/01.console:2: timed out: sleep 30 (after 1 s)")
+
+
+def test_poll_retries_until_the_output_matches() -> None:
+    steps = [
+        step("01", "$ N=0\n"),
+        step("02", "#| poll: 5\n$ N=$((N+1)); [ $N -ge 3 ] && echo ready\nready\n"),
+    ]
+    assert [r.status for r in PageRun(steps, HOSTS).run()] == ["passed", "passed"]
+
+
+def test_poll_is_bounded() -> None:
+    steps = [step("01", "#| poll: 1\n$ echo not yet\nready\n")]
+    start = time.monotonic()
+    (result,) = PageRun(steps, HOSTS).run()
+    assert result.status == "failed" and "polled for 1 s" in result.reason
+    assert time.monotonic() - start < 3
+
+
+def test_each_host_has_its_own_shell() -> None:
+    steps = [
+        step("01", "$ WHERE=one\n"),
+        step("02", '#| host: node2\n$ echo "[$WHERE]"\n[]\n'),
+    ]
+    assert [r.status for r in PageRun(steps, HOSTS).run()] == ["passed", "passed"]
+
+
+def test_unknown_host_for_this_lab_fails_clearly() -> None:
+    (result,) = PageRun([step("01", "#| host: node3\n$ true\n")], HOSTS).run()
+    assert result.status == "failed" and "no host 'node3'" in result.reason
+
+
+@pytest.mark.parametrize("signal_name", ["KeyboardInterrupt"])
+def test_interrupt_still_runs_teardown(tmp_path: Path, signal_name: str) -> None:
+    marker = tmp_path / "torn-down"
+    steps = [step("01", "$ true\n"), step("02", f"#| teardown\n$ touch {marker}\n")]
+
+    def interrupt() -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        PageRun(steps, HOSTS).run(checkpoint=interrupt)
+    assert marker.exists()
