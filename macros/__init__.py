@@ -29,3 +29,8 @@ def on_pre_page_macros(env: Any) -> None:
     guard = importlib.import_module("macros.jinja_guard")
     site = importlib.import_module("macros.site")
     guard.check_expressions(env.page.file.src_uri, env.markdown, site.MACROS)
+
+
+def on_post_page_macros(env: Any) -> None:
+    """After Jinja ran on a page, add its verification badge."""
+    importlib.import_module("macros.site").add_badge(env)

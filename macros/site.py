@@ -8,13 +8,16 @@ from typing import Any
 
 from mkdocs.structure.files import File
 
+from .badge import badge_markdown, table_markdown
 from .paths import CACHE_DIR, SNIPPETS_DIR, relative
+from .report import load_report
 from .snippets.errors import SnippetError
-from .snippets.pages import load_page, sample_captures
+from .snippets.pages import load_page, page_includes, sample_captures
 from .snippets.render import render_snippet
 
 DIAGRAM_DIR = "assets/diagrams"
-MACROS = {"snippet", "topology"}
+MACROS = {"snippet", "topology", "verification_table"}
+VERIFICATION_PAGE = "verification.md"
 
 
 class DiagramStats:
@@ -38,6 +41,11 @@ def register(env: Any) -> None:
         return render_snippet(step, sample_captures(steps), show_host=multi_host)
 
     @env.macro
+    def verification_table() -> str:
+        """The whole verification record of the last test run."""
+        return table_markdown(load_report())
+
+    @env.macro
     def topology(name: str) -> str:
         """Draw the page's topology spec as a self-contained SVG figure."""
         from .topology.render import alt_text, caption, render_cached
@@ -58,6 +66,20 @@ def register(env: Any) -> None:
             f'[![{alt_text(spec)}]({link}){{ .cnv-topology loading="lazy" }}]({link})\n\n'
             f"/// caption\n{caption(spec)}\n///\n"
         )
+
+
+def add_badge(env: Any) -> None:
+    """Put the verification badge under the title of every page that has steps."""
+    page = env.page.file
+    if not page_includes(Path(page.abs_src_path), env.markdown):
+        return
+    link = os.path.relpath(VERIFICATION_PAGE, os.path.dirname(page.src_uri))
+    badge = badge_markdown(load_report(), page.src_uri, link)
+    head, newline, rest = env.markdown.partition("\n")
+    if head.startswith("# "):
+        env.markdown = f"{head}\n\n{badge}{newline}{rest}"
+    else:
+        env.markdown = f"{badge}\n{env.markdown}"
 
 
 __all__ = ["DiagramStats", "SnippetError", "register"]

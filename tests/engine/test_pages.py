@@ -7,16 +7,31 @@ from pathlib import Path
 import pytest
 
 from macros.paths import DOCS_DIR, relative
+from macros.report import PageRecord, Report, StepRecord
 from macros.runner.record import record
-from macros.runner.verify import verify_page
+from macros.runner.verify import PageVerification, verify_page
 from macros.snippets.pages import all_pages, page_includes
 
 PAGES = [page for page in all_pages() if page_includes(page)]
 
 
+def page_record(verification: PageVerification) -> PageRecord:
+    """The report entry the site's badge and verification table are built from."""
+    steps = [
+        StepRecord(str(r.step.path), r.step.host, r.status, r.reason, round(r.seconds, 3))
+        for r in verification.results
+    ]
+    topology = "failed" if verification.run.checkpoint_failure else "matched"
+    page = str(verification.page.relative_to(DOCS_DIR))
+    return PageRecord(page, verification.engine_version, steps, topology)
+
+
 @pytest.mark.parametrize("page", PAGES, ids=lambda page: str(page.relative_to(DOCS_DIR)))
 def test_page(page: Path, capabilities, update_snippets: bool, subtests) -> None:
     verification = verify_page(page, capabilities, update=update_snippets)
+    report = Report.new()
+    report.pages[str(page.relative_to(DOCS_DIR))] = page_record(verification)
+    report.write()
     for result in verification.results:
         with subtests.test(msg=result.step.name):
             if result.status == "skipped":

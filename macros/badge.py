@@ -1,0 +1,58 @@
+"""What a page says about its own verification: a badge, and the site-wide table."""
+
+from __future__ import annotations
+
+from .report import PageRecord, Report
+
+NOT_VERIFIED = "not verified in this build"
+
+
+def badge_markdown(report: Report | None, page: str, link: str) -> str:
+    """One line under the page title, linking to the verification page."""
+    record = report.pages.get(page) if report else None
+    if report is None or record is None:
+        text, kind = NOT_VERIFIED, "cnv-badge--none"
+    else:
+        text, kind = f"{_summary(record)} · {report.date}", _kind(record)
+    return f'[{text}]({link}){{ .cnv-badge .{kind} title="How this page was verified" }}\n'
+
+
+def _summary(record: PageRecord) -> str:
+    passed, skipped, failed = (record.count(s) for s in ("passed", "skipped", "failed"))
+    parts = [f"{passed} steps verified on Docker Engine {record.engine}"]
+    if skipped:
+        reasons = sorted(
+            {step.reason.split(" (")[0] for step in record.steps if step.status == "skipped"}
+        )
+        parts.append(f"{skipped} skipped: {', '.join(reasons)}")
+    if failed:
+        parts.append(f"{failed} FAILED")
+    return " · ".join(parts)
+
+
+def _kind(record: PageRecord) -> str:
+    if record.count("failed") or record.topology == "failed":
+        return "cnv-badge--failed"
+    return "cnv-badge--skipped" if record.count("skipped") else "cnv-badge--ok"
+
+
+def table_markdown(report: Report | None) -> str:
+    """Every page and step of the last run, for the "How this site is verified" page."""
+    if report is None:
+        return (
+            f'!!! warning "{NOT_VERIFIED.capitalize()}"\n\n    No test report was found '
+            "when this site was built. Run `./scripts/test`, then build again.\n"
+        )
+    lines = [
+        f"Last run: **{report.date}**, kernel `{report.kernel}`.\n",
+        "| page | step | host | result | seconds | reason |",
+        "|---|---|---|---|---|---|",
+    ]
+    for record in sorted(report.pages.values(), key=lambda r: r.page):
+        for step in record.steps:
+            reason = step.reason.replace("|", "\\|").replace("\n", " ")[:160]
+            lines.append(
+                f"| `{record.page}` | `{step.snippet}` | {step.host} | {step.status} "
+                f"| {step.seconds:.2f} | {reason} |"
+            )
+    return "\n".join(lines) + "\n"

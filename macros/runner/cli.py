@@ -1,0 +1,44 @@
+"""``python -m macros run PAGE``: verify one page from the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..snippets.errors import SnippetError
+from ..snippets.pages import load_page
+from .page import Capability, StepResult
+
+
+def run_page(page: Path, host_engine: bool = False) -> int:
+    """Run ``page`` and print one line per step; exit status 1 if anything failed."""
+    try:
+        steps = load_page(page)
+    except (SnippetError, FileNotFoundError) as error:
+        print(f"error: {error}")
+        return 2
+    if host_engine:
+        from .host_engine import NameCollision, run_on_host_engine
+
+        try:
+            run = run_on_host_engine(steps, {})
+        except NameCollision as error:
+            print(f"error: {error}")
+            return 2
+        results, failure = run.results, run.checkpoint_failure
+    else:
+        from ..lab.probes import probe_all
+        from .verify import verify_page
+
+        capabilities = {n: Capability(p.ok, p.detail) for n, p in probe_all().items()}
+        verification = verify_page(page, capabilities, steps=steps)
+        results, failure = verification.results, verification.run.checkpoint_failure
+    for result in results:
+        print(_line(result))
+    if failure:
+        print(f"topology: {failure}")
+    return 1 if failure or any(r.status == "failed" for r in results) else 0
+
+
+def _line(result: StepResult) -> str:
+    reason = f"  {result.reason}" if result.reason else ""
+    return f"{result.status:>8}  {result.step.path}  {result.seconds:.2f}s{reason}"
