@@ -27,12 +27,17 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="use the engine DOCKER_HOST points at instead of a disposable one",
     )
+    run.add_argument(
+        "--update",
+        action="store_true",
+        help="rewrite the snippets' expected output from this run and print the diff",
+    )
     commands.add_parser("lab", help="bring a multi-host lab up or down (see: lab --help)")
     commands.add_parser("draw", help="draw the current engine's networks (see: draw --help)")
     args = parser.parse_args(argv)
     from .runner.cli import run_page
 
-    return run_page(args.page, host_engine=args.host_engine)
+    return run_page(args.page, host_engine=args.host_engine, update=args.update)
 
 
 if __name__ == "__main__":

@@ -111,7 +111,8 @@ ensure_packages() {
   # layouts, the same on every machine.
   local wanted=(graphviz fonts-liberation2) missing=() pkg
   if [[ -z $SKIP_ENGINE ]]; then
-    wanted+=(iproute2 iptables busybox-static util-linux procps psmisc)
+    # chromium drives the browser tests (through Playwright, without a browser download).
+    wanted+=(iproute2 iptables busybox-static util-linux procps psmisc chromium)
   fi
   for pkg in "${wanted[@]}"; do
     is_installed "$pkg" || missing+=("$pkg")

@@ -7,9 +7,10 @@ from pathlib import Path
 from ..snippets.errors import SnippetError
 from ..snippets.pages import load_page
 from .page import Capability, StepResult
+from .record import record
 
 
-def run_page(page: Path, host_engine: bool = False) -> int:
+def run_page(page: Path, host_engine: bool = False, update: bool = False) -> int:
     """Run ``page`` and print one line per step; exit status 1 if anything failed."""
     try:
         steps = load_page(page)
@@ -20,20 +21,22 @@ def run_page(page: Path, host_engine: bool = False) -> int:
         from .host_engine import NameCollision, run_on_host_engine
 
         try:
-            run = run_on_host_engine(steps, {})
+            run, engine = run_on_host_engine(steps, {}, update=update)
         except NameCollision as error:
             print(f"error: {error}")
             return 2
-        results, failure = run.results, run.checkpoint_failure
     else:
         from ..lab.probes import probe_all
         from .verify import verify_page
 
         capabilities = {n: Capability(p.ok, p.detail) for n, p in probe_all().items()}
-        verification = verify_page(page, capabilities, steps=steps)
-        results, failure = verification.results, verification.run.checkpoint_failure
+        verification = verify_page(page, capabilities, update=update, steps=steps)
+        run, engine = verification.run, verification.engine_version
+    results, failure = run.results, run.checkpoint_failure
     for result in results:
         print(_line(result))
+    if update:
+        print(record(results, run.captures, engine) or "snippets already match the real output")
     if failure:
         print(f"topology: {failure}")
     return 1 if failure or any(r.status == "failed" for r in results) else 0

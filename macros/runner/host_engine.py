@@ -119,15 +119,19 @@ def run_on_host_engine(
     steps: list[Snippet],
     capabilities: Mapping[str, Capability],
     docker_host: str | None = None,
-) -> PageRun:
-    """Run ``steps`` against ``docker_host`` (default: ``$DOCKER_HOST`` or the local socket)."""
+    update: bool = False,
+) -> tuple[PageRun, str]:
+    """Run ``steps`` against ``docker_host`` (default: ``$DOCKER_HOST`` or the local socket).
+
+    Returns the finished run and the engine's version.
+    """
     docker_host = docker_host or os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock")
     client = docker.DockerClient(base_url=docker_host)
     refuse_collisions(client, steps)
     before = snapshot(client)
-    run = PageRun(steps, {"node1": EngineHost(docker_host)}, capabilities)
+    run = PageRun(steps, {"node1": EngineHost(docker_host)}, capabilities, update=update)
     try:
         run.run()
     finally:
         remove_created(client, before)
-    return run
+    return run, client.version()["Version"]

@@ -8,9 +8,11 @@ expected lines, except that a pattern or capture line which matches a real line 
 from __future__ import annotations
 
 import difflib
+import fnmatch
+import re
 
 from .match import match_line
-from .model import Command, ExpectedLine, Snippet
+from .model import CAPTURE_REF, Command, ExpectedLine, Snippet
 
 
 def updated_text(
@@ -59,16 +61,28 @@ def _updated_output(command: Command, actual: list[str], captures: dict[str, str
             found = match_line(expected, line, captures)
             if found is not None and _is_managed(expected):
                 captures.update(found)
-                result.append(
-                    ExpectedLine(expected.kind, line, expected.pattern, expected.location).to_text()
-                    if expected.is_pattern
-                    else expected.sample
-                )
+                result.append(_kept(expected, line))
                 pointer = candidate + 1
                 break
         else:
             result.append(line)
     return result
+
+
+def _kept(expected: ExpectedLine, actual: str) -> str:
+    """A matched line as it stays in the file: its old sample if that is still a valid one."""
+    if not expected.is_pattern or _sample_is_valid(expected):
+        return expected.to_text()
+    return ExpectedLine(expected.kind, actual, expected.pattern, expected.location).to_text()
+
+
+def _sample_is_valid(expected: ExpectedLine) -> bool:
+    """Whether the recorded sample matches its pattern (any value standing for a capture)."""
+    if expected.kind == "glob":
+        return fnmatch.fnmatchcase(expected.sample, CAPTURE_REF.sub("*", expected.pattern))
+    parts = CAPTURE_REF.split(expected.pattern)
+    pattern = "".join(part if index % 2 == 0 else ".+?" for index, part in enumerate(parts))
+    return re.fullmatch(pattern, expected.sample) is not None
 
 
 def _is_managed(expected: ExpectedLine) -> bool:

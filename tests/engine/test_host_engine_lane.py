@@ -54,7 +54,7 @@ def test_colliding_name_is_refused_and_left_untouched(engine, keep_busy) -> None
 def test_a_run_removes_only_what_it_created(engine, keep_busy) -> None:
     theirs = keep_busy("readers-own-container")
     before = snapshot(engine)
-    run = run_on_host_engine(load_page(BRIDGE), {})
+    run, _engine = run_on_host_engine(load_page(BRIDGE), {})
     assert [r.status for r in run.results] == ["passed"] * 6
     assert snapshot(engine) == before
     theirs.reload()

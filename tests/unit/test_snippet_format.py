@@ -155,3 +155,9 @@ def test_sample_that_does_not_match_its_pattern_is_stale() -> None:
     step = parse("$ docker run -d x\nnot-hex  (re: [0-9a-f]{64})\n", "snippets/p/s.console")
     with pytest.raises(SnippetError, match=r"^snippets/p/s.console:2: sample 'not-hex'"):
         sample_captures([step])
+
+
+def test_update_keeps_a_valid_sample_so_reruns_do_not_churn() -> None:
+    step = parse("$ ping -c1 x\ntime=0.317 ms  (glob: time=* ms)\n")
+    text = updated_text(step, [("time=0.402 ms", 0)], {}, "Docker Engine 28.5.2, today")
+    assert "time=0.317 ms  (glob: time=* ms)" in text
