@@ -30,7 +30,8 @@ class Capability:
 
 @dataclass
 class StepResult:
-    """How one step went: ``passed``, ``failed``, ``skipped``, ``not run`` or ``updated``."""
+    """How one step went: ``passed``, ``failed``, ``skipped``, ``not run``, ``updated``, or
+    ``unchecked`` (a teardown step run after a failure, its output not compared)."""
 
     step: Snippet
     status: str
@@ -83,8 +84,9 @@ class PageRun:
             self.close()
             raise
         finally:
+            check = not self.failed
             for step in teardown:
-                self.results.append(self.run_step(step))
+                self.results.append(self.run_step(step, check=check))
             self.close()
         return self.results
 
@@ -93,8 +95,12 @@ class PageRun:
         failed_step = any(result.status == "failed" for result in self.results)
         return failed_step or bool(self.checkpoint_failure)
 
-    def run_step(self, step: Snippet) -> StepResult:
-        """Run one step's commands; skip it when a capability it needs is missing."""
+    def run_step(self, step: Snippet, check: bool = True) -> StepResult:
+        """Run one step's commands; skip it when a capability it needs is missing.
+
+        With ``check`` false (teardown after a failure) every command runs and the output is
+        not compared: what is left to clean up depends on where the page stopped.
+        """
         missing = [name for name in step.requires if not self._has(name)]
         if missing:
             reasons = "; ".join(f"{name}: {self.capabilities[name].detail}" for name in missing)
@@ -106,14 +112,16 @@ class PageRun:
         start = time.monotonic()
         for command in step.commands:
             try:
-                outcome, diff = self._run_command(step, command)
+                outcome, diff = self._run_command(step, command, check)
             except CommandTimeout as error:
                 self.sessions.pop(step.host).close()
                 result.status = "failed"
                 result.reason = f"{command.location}: {error} (after {step.timeout:g} s)"
                 break
             result.outcomes.append(outcome)
-            if diff and self.update:
+            if not check:
+                result.status, result.reason = "unchecked", "ran after an earlier failure"
+            elif diff and self.update:
                 result.status = "updated"
                 result.reason += diff + "\n"
             elif diff:
@@ -123,10 +131,14 @@ class PageRun:
         result.seconds = time.monotonic() - start
         return result
 
-    def _run_command(self, step: Snippet, command: Command) -> tuple[Outcome, str]:
+    def _run_command(
+        self, step: Snippet, command: Command, check: bool = True
+    ) -> tuple[Outcome, str]:
         session = self._session(step.host)
-        deadline = time.monotonic() + step.poll
         text = fill_references(command.text, self.captures)
+        if not check:
+            return session.run(text, timeout=step.timeout), ""
+        deadline = time.monotonic() + step.poll
         for _attempt in range(int(step.poll / POLL_INTERVAL) + 1):
             outcome = session.run(text, timeout=step.timeout)
             found = match_command(command, outcome.output, outcome.exit_status, self.captures)
