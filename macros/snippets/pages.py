@@ -109,6 +109,16 @@ def sample_captures(steps: list[Snippet]) -> dict[str, str]:
     return captures
 
 
+def orphan_snippets(pages: list[Path], snippet_files: list[Path]) -> list[str]:
+    """Messages for snippet files that no page includes (they would never be run)."""
+    included = {include.path.resolve() for page in pages for include in page_includes(page)}
+    return [
+        f"{relative(path)}:1: snippet file is not included by any page, so it is never run"
+        for path in snippet_files
+        if path.resolve() not in included
+    ]
+
+
 def all_pages() -> list[Path]:
     """Every Markdown page of the site."""
     return sorted(DOCS_DIR.rglob("*.md"))

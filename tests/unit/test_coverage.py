@@ -3,19 +3,34 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
-from macros.paths import relative
-from macros.snippets.pages import all_pages, all_snippet_files, load_page, page_includes
+from macros.paths import SNIPPETS_DIR, relative
+from macros.snippets.pages import (
+    all_pages,
+    all_snippet_files,
+    load_page,
+    orphan_snippets,
+    page_includes,
+)
 
 COMMAND_FENCE = re.compile(r"^\s*(```|~~~)\s*\{?\s*\.?(bash|sh|shell|console|zsh)?\b", re.M)
 
 
 def test_every_snippet_file_is_included_by_a_page() -> None:
-    included = {include.path.resolve() for page in all_pages() for include in page_includes(page)}
-    orphans = [
-        str(relative(path)) for path in all_snippet_files() if path.resolve() not in included
+    orphans = orphan_snippets(all_pages(), all_snippet_files())
+    assert not orphans, "\n".join(orphans)
+
+
+def test_an_orphan_snippet_is_reported_with_its_path(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text('{{ snippet("bridge/01-create-network.console") }}\n')
+    included = SNIPPETS_DIR / "bridge" / "01-create-network.console"
+    orphan = tmp_path / "lonely.console"
+    orphan.write_text("$ true\n")
+    assert orphan_snippets([page], [included, orphan]) == [
+        f"{orphan}:1: snippet file is not included by any page, so it is never run"
     ]
-    assert not orphans, f"snippet files no page includes: {orphans}"
 
 
 def test_no_page_has_a_hand_written_code_block() -> None:
