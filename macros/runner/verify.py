@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -77,7 +78,8 @@ def verify_page(
     steps = load_page(page) if steps is None else steps
     shape = lab_shape(steps)
     names = page_topologies(page)
-    with Lab(nodes=shape.nodes, swarm=shape.swarm) as lab:
+    prefix = os.environ.get("CNV_LAB_PREFIX", "cnv")
+    with Lab(nodes=shape.nodes, swarm=shape.swarm, prefix=prefix) as lab:
         clients = {name: host.client() for name, host in lab.hosts.items() if host.docker_host}
 
         def checkpoint() -> None:
