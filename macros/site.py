@@ -71,7 +71,7 @@ def register(env: Any) -> None:
 def add_badge(env: Any) -> None:
     """Put the verification badge under the title of every page that has steps."""
     page = env.page.file
-    if not page_includes(Path(page.abs_src_path), env.markdown):
+    if not page_includes(Path(page.abs_src_path)):
         return
     link = os.path.relpath(VERIFICATION_PAGE, os.path.dirname(page.src_uri))
     badge = badge_markdown(load_report(), page.src_uri, link)
