@@ -34,3 +34,8 @@ def on_pre_page_macros(env: Any) -> None:
 def on_post_page_macros(env: Any) -> None:
     """After Jinja ran on a page, add its verification badge."""
     importlib.import_module("macros.site").add_badge(env)
+
+
+def on_post_build(env: Any) -> None:
+    """Say how many diagrams this build drew and how many came from the cache."""
+    importlib.import_module("macros.site").log_diagram_stats()

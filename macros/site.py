@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 from typing import Any
@@ -66,6 +67,13 @@ def register(env: Any) -> None:
             f'[![{alt_text(spec)}]({link}){{ .cnv-topology loading="lazy" }}]({link})\n\n'
             f"/// caption\n{caption(spec)}\n///\n"
         )
+
+
+def log_diagram_stats() -> None:
+    """One line in the build log, e.g. ``diagrams: 0 rendered, 7 from cache``."""
+    logging.getLogger("mkdocs.plugins.cnv").info(
+        "diagrams: %d rendered, %d from cache", DiagramStats.rendered, DiagramStats.cached
+    )
 
 
 def add_badge(env: Any) -> None:

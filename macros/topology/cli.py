@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -23,7 +24,14 @@ def main(argv: list[str] | None = None) -> int:
     from .render import alt_text, render_svg
     from .specs import get_spec
 
-    live = topology_from_engine(docker.from_env())
+    try:
+        client = docker.from_env()
+        client.ping()
+    except docker.errors.DockerException as error:
+        where = os.environ.get("DOCKER_HOST", "the default socket /var/run/docker.sock")
+        print(f"error: no Docker engine answers at {where} ({error})", file=sys.stderr)
+        return 2
+    live = topology_from_engine(client)
     if args.compare:
         differences = compare(get_spec(args.compare), live)
         print(format_diff(differences))

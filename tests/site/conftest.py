@@ -23,6 +23,12 @@ def mkdocs_build(site_dir: Path) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture(scope="session")
+def build_site():
+    """``mkdocs build --strict`` into a given folder, for tests that build more than once."""
+    return mkdocs_build
+
+
+@pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site_dir = tmp_path_factory.mktemp("site")
     result = mkdocs_build(site_dir)
