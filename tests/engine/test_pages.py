@@ -27,11 +27,13 @@ def page_record(verification: PageVerification) -> PageRecord:
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda page: str(page.relative_to(DOCS_DIR)))
-def test_page(page: Path, capabilities, update_snippets: bool, subtests) -> None:
+def test_page(page: Path, capabilities, update_snippets: bool, subtests, page_records) -> None:
     verification = verify_page(page, capabilities, update=update_snippets)
     report = Report.new()
-    report.pages[str(page.relative_to(DOCS_DIR))] = page_record(verification)
+    record_ = page_record(verification)
+    report.pages[record_.page] = record_
     report.write()
+    page_records.append(record_)
     for result in verification.results:
         with subtests.test(msg=result.step.name):
             if result.status == "skipped":
