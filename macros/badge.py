@@ -7,13 +7,19 @@ from .report import PageRecord, Report
 NOT_VERIFIED = "not verified in this build"
 
 
+def status_text(report: Report | None, page: str) -> str:
+    """What the last test run verified on ``page``, in a few words."""
+    record = report.pages.get(page) if report else None
+    if report is None or record is None:
+        return NOT_VERIFIED
+    return f"{_summary(record)} · {report.date}"
+
+
 def badge_markdown(report: Report | None, page: str, link: str) -> str:
     """One line under the page title, linking to the verification page."""
     record = report.pages.get(page) if report else None
-    if report is None or record is None:
-        text, kind = NOT_VERIFIED, "cnv-badge--none"
-    else:
-        text, kind = f"{_summary(record)} · {report.date}", _kind(record)
+    kind = "cnv-badge--none" if record is None else _kind(record)
+    text = status_text(report, page)
     return f'[{text}]({link}){{ .cnv-badge .{kind} title="How this page was verified" }}\n'
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from mkdocs.structure.files import File
 
 from .badge import badge_markdown, table_markdown
+from .outline import outline_markdown
 from .paths import CACHE_DIR, SNIPPETS_DIR, relative
 from .report import load_report
 from .snippets.errors import SnippetError
@@ -17,7 +18,7 @@ from .snippets.pages import load_page, page_includes, sample_captures
 from .snippets.render import render_snippet
 
 DIAGRAM_DIR = "assets/diagrams"
-MACROS = {"snippet", "topology", "verification_table"}
+MACROS = {"snippet", "topology", "verification_table", "site_outline"}
 VERIFICATION_PAGE = "verification.md"
 
 
@@ -40,6 +41,11 @@ def register(env: Any) -> None:
         step = next(step for step in steps if step.path == wanted)
         multi_host = any(s.host != "node1" for s in steps)
         return render_snippet(step, sample_captures(steps), show_host=multi_host)
+
+    @env.macro
+    def site_outline() -> str:
+        """The course outline as tables of pages and their verified status."""
+        return outline_markdown(load_report(), env.page.file.src_uri)
 
     @env.macro
     def verification_table() -> str:

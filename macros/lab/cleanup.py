@@ -1,0 +1,142 @@
+"""Remove a lab by its name alone, find labs whose owner died, and count what is left.
+
+Everything is found by name: namespaces ``<lab>-*``, cgroups ``<lab>-*``, directories and files
+``<lab>`` under the state and data roots, and processes that are inside a lab namespace or
+cgroup or carry a lab name or path in their arguments. Nothing without the name is touched.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+from . import cgroups, netns, proc, state
+from .names import DATA_ROOT, STATE_ROOT, check_prefix, name_re
+
+KILL_ROUNDS = 3
+
+
+def _arg_marks(arg: str, lab: re.Pattern[str]) -> bool:
+    """``arg`` names a lab thing: a path under the lab roots, or a lab/netns/cgroup name."""
+    for root in (STATE_ROOT, DATA_ROOT):
+        if f"{root}/" in arg and lab.match(arg.split(f"{root}/", 1)[1]):
+            return True
+    return bool(lab.match(arg.lstrip("/")) and re.fullmatch(r"/?[a-z0-9-]+", arg))
+
+
+def lab_processes(lab: re.Pattern[str]) -> list[proc.ProcInfo]:
+    """Live (non-zombie) processes that belong to labs matched by ``lab`` (anchored regex)."""
+    inodes = {proc.netns_inode(n) for n in netns.names("") if lab.match(n)} - {0}
+    found = []
+    for p in proc.processes():
+        if p.state == "Z":
+            continue
+        if (
+            p.netns in inodes
+            or any(lab.match(c.lstrip("/")) for c in p.cgroups)
+            or any(_arg_marks(a, lab) for a in p.args)
+        ):
+            found.append(p)
+    return found
+
+
+def _mounts_under(paths: list[Path]) -> list[str]:
+    """Mount points at or below any of ``paths`` (deepest first), as this process sees them."""
+    points = []
+    for line in Path("/proc/self/mounts").read_text().splitlines():
+        point = line.split()[1].replace("\\040", " ")
+        if any(point == str(p) or point.startswith(f"{p}/") for p in paths):
+            points.append(point)
+    return sorted(points, key=len, reverse=True)
+
+
+def _remove_path(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def remove_lab(name: str) -> list[str]:
+    """Remove every trace of lab ``name``; return what could not be removed (empty: clean)."""
+    lab = re.compile(rf"{re.escape(name)}(?![0-9a-f])")
+    problems: list[str] = []
+    survivors: list[int] = []
+    for _ in range(KILL_ROUNDS):
+        groups = cgroups.dirs(f"{name}-")
+        pids = {p.pid for p in lab_processes(lab)}
+        for group in groups:
+            cgroups.thaw(group)
+            pids |= cgroups.pids(group)
+        pids.discard(os.getpid())
+        if not pids:
+            break
+        survivors = proc.kill_all(pids)
+    problems += [f"process {pid} survived SIGKILL" for pid in survivors]
+    for group in cgroups.dirs(f"{name}-"):
+        if not cgroups.remove(group):
+            problems.append(f"cgroup {group} is still busy")
+    paths = [STATE_ROOT / name, DATA_ROOT / name]
+    for point in _mounts_under(paths):
+        proc.run(["umount", "-l", point], check=False)
+    for ns in netns.names(f"{name}-"):
+        netns.delete(ns)
+        if netns.exists(ns):
+            problems.append(f"netns {ns} could not be deleted")
+    if _mounts_under(paths):
+        problems.append(f"mounts left under {paths}; directories kept")
+    else:
+        for path in [*paths, *STATE_ROOT.glob(f"{name}.*"), *DATA_ROOT.glob(f"{name}.*")]:
+            _remove_path(path)
+    return problems
+
+
+def lab_names(prefix: str) -> set[str]:
+    """Names of every lab of ``prefix`` that left any trace on this machine."""
+    lab = name_re(check_prefix(prefix))
+    found = {m.group(1) for n in netns.names(f"{prefix}-") if (m := lab.match(n))}
+    found |= {m.group(1) for d in cgroups.dirs(f"{prefix}-") if (m := lab.match(d.name))}
+    for root in (STATE_ROOT, DATA_ROOT):
+        if root.is_dir():
+            found |= {m.group(1) for e in os.listdir(root) if (m := lab.match(e))}
+    for p in lab_processes(lab):
+        for text in (*p.args, *p.cgroups):
+            found |= {m.group(1) for m in re.finditer(rf"(?<![a-z0-9]){lab.pattern}", text)}
+    return found
+
+
+def cleanup_stale(prefix: str = "cnv") -> list[str]:
+    """Remove every lab of ``prefix`` whose owner process is gone; return their names."""
+    removed = []
+    with state.locked():
+        live = {s["name"] for s in state.all_states() if state.owner_alive(s)}
+        for name in sorted(lab_names(prefix) - live):
+            remove_lab(name)
+            removed.append(name)
+    return removed
+
+
+def residue(prefix: str = "cnv") -> dict[str, int]:
+    """Count what labs of ``prefix`` left: namespaces, links, mounts, cgroups, processes, dirs."""
+    lab = name_re(check_prefix(prefix))
+    spaces = [n for n in netns.names(f"{prefix}-") if lab.match(n)]
+    links = [link for ns in [None, *spaces] for link in netns.links(ns)]
+    ours = [link for link in links if lab.match(link.get("ifname", ""))]
+    kinds = [link.get("linkinfo", {}).get("info_kind", "") for link in ours]
+    mounts = [
+        line
+        for line in Path("/proc/self/mounts").read_text().splitlines()
+        if re.search(rf"(/run/netns/|{STATE_ROOT}/|{DATA_ROOT}/){lab.pattern}", line)
+    ]
+    entries = [e for root in (STATE_ROOT, DATA_ROOT) if root.is_dir() for e in os.listdir(root)]
+    return {
+        "netns": len(spaces),
+        "veths": kinds.count("veth"),
+        "bridges": kinds.count("bridge"),
+        "mounts": len(mounts),
+        "cgroups": sum(bool(lab.match(d.name)) for d in cgroups.dirs(f"{prefix}-")),
+        "processes": len(lab_processes(lab)),
+        "state_dirs": sum(bool(lab.match(e)) for e in entries),
+    }

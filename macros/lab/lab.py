@@ -1,0 +1,331 @@
+"""``Lab``: N disposable Docker engines in network namespaces on one switch, plus a client.
+
+    with Lab(nodes=3, swarm=True) as lab:
+        lab.hosts["node1"].shell_argv()   # a bash on node1 with DOCKER_HOST set
+        lab.hosts["client"].address       # the outside client, also the DNS sink
+
+The lab LAN is ``10.99.<k>.0/24`` (nodes ``.1``.., client ``.100``) on a bridge in its own
+"switch" namespace. The host's namespace is not connected and no namespace has a default route,
+so nothing in the lab can reach anything outside it.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import dns_sink, netns, proc, state, swarm
+from . import images as image_cache
+from .cleanup import cleanup_stale, remove_lab
+from .daemon import Engine
+from .names import MAX_NODES, LabNames, check_prefix, new_labid
+from .wrapper import host_namespace
+
+if TYPE_CHECKING:
+    import docker
+
+CLIENT = "client"
+CLIENT_HOST = 100
+SET_HOSTNAME = (
+    'u=$(readlink /proc/self/ns/uts) && [ -n "$u" ] && [ "$u" != "$2" ] && hostname "$1" '
+    '|| { echo "refusing to set the hostname in the host UTS namespace" >&2; exit 97; }; '
+    'shift 2; exec "$@"'
+)
+"""Sets the hostname of a lab shell (``$1``) unless in the caller's UTS namespace (``$2``)."""
+
+
+class LabError(RuntimeError):
+    """The lab cannot run on this machine, or did not come up; the message says why."""
+
+
+def preflight() -> None:
+    """Refuse clearly when not on Linux, not root, or a needed program is missing."""
+    if not sys.platform.startswith("linux"):
+        raise LabError(f"the lab needs Linux network namespaces (this is {sys.platform})")
+    if os.geteuid() != 0:
+        raise LabError("the lab needs root (network namespaces, mounts, cgroups); run with sudo")
+    path = f"{os.environ.get('PATH', '')}:{proc.PATH}"
+    missing = [tool for tool in ("dockerd", "ip", "unshare") if not shutil.which(tool, path=path)]
+    if missing:
+        raise LabError(f"missing {', '.join(missing)}: run scripts/provision.sh (as root)")
+
+
+@dataclass(frozen=True)
+class LabHost:
+    """One host of the lab: a node with its own engine, or the client (no engine)."""
+
+    name: str
+    netns: str
+    address: str
+    docker_host: str | None
+
+    def shell_argv(self) -> list[str]:
+        """argv of ``bash --noprofile --norc`` in this host's namespaces, hostname set to its
+        name, ``DOCKER_HOST`` pointing at its engine (unset on the client)."""
+        docker_env = (
+            [f"DOCKER_HOST={self.docker_host}"] if self.docker_host else ["-u", "DOCKER_HOST"]
+        )
+        return netns.exec_argv(
+            self.netns,
+            "unshare", "--uts", "sh", "-c", SET_HOSTNAME, "sh", self.name, host_namespace("uts"),
+            "env", *docker_env, "bash", "--noprofile", "--norc",
+        )  # fmt: skip
+
+    def client(self) -> docker.DockerClient:
+        """An SDK client for this host's engine."""
+        import docker
+
+        if not self.docker_host:
+            raise ValueError(f"{self.name} has no Docker engine")
+        return docker.DockerClient(base_url=self.docker_host, timeout=60)
+
+
+def hosts_from_state(saved: dict[str, Any]) -> dict[str, LabHost]:
+    """The hosts of a lab described by its state file: ``node1..nodeN``, then ``client``."""
+    order = sorted(saved["hosts"], key=lambda n: (n == CLIENT, int(n[4:]) if n != CLIENT else 0))
+    return {name: LabHost(**saved["hosts"][name]) for name in order}
+
+
+def exit_on_sigterm() -> None:
+    """Make SIGTERM raise ``SystemExit`` so ``with Lab()`` blocks and atexit handlers run."""
+
+    def handler(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, handler)
+
+
+class Lab:
+    """A disposable lab; ``up()``/``down()`` or use it as a context manager."""
+
+    def __init__(
+        self,
+        nodes: int = 1,
+        swarm: bool = False,
+        managers: int = 1,
+        prefix: str = "cnv",
+        labid: str | None = None,
+        images: tuple[str, ...] = image_cache.IMAGES,
+    ) -> None:
+        if not 1 <= nodes <= MAX_NODES:
+            raise ValueError(f"nodes must be 1..{MAX_NODES}, got {nodes}")
+        if not 1 <= managers <= nodes:
+            raise ValueError(f"managers must be 1..nodes ({nodes}), got {managers}")
+        self.nodes, self.swarm, self.managers = nodes, swarm, managers
+        self.names = LabNames(check_prefix(prefix), labid or new_labid())
+        self.images = images
+        self.hosts: dict[str, LabHost] = {}
+        self.timings: dict[str, float] = {}
+        self._engines: dict[str, Engine] = {}
+        self._sink: subprocess.Popen | None = None
+        self._state: dict[str, Any] = {}
+        self._guard = threading.Lock()
+        self._active = False
+
+    @property
+    def name(self) -> str:
+        return self.names.name
+
+    def __enter__(self) -> Lab:
+        return self.up()
+
+    def __exit__(self, *exc: object) -> None:
+        self.down()
+
+    # --- up ------------------------------------------------------------------------------------
+
+    def up(self) -> Lab:
+        """Create everything; on any failure remove what was created and re-raise."""
+        if self._active:
+            return self
+        preflight()
+        self._engines, self._sink, self.timings = {}, None, {}
+        start = time.monotonic()
+        cleanup_stale(self.names.prefix)
+        self._claim()
+        self._active = True
+        atexit.register(self.down)
+        try:
+            self._phase("network", self._build_network)
+            tars = self._phase("engines", self._start_engines)
+            with ThreadPoolExecutor(max_workers=1) as pool:  # images load while swarm forms
+                loading = pool.submit(self._phase, "images", self._load_images, tars)
+                if self.swarm:
+                    self._phase("swarm", self._form_swarm)
+                loading.result()
+        except BaseException:
+            self.down()
+            raise
+        self.timings["up"] = time.monotonic() - start
+        self._save(phase="up")
+        return self
+
+    def _phase(self, name: str, step: Callable[..., Any], *args: Any) -> Any:
+        """Run ``step(*args)`` and record its duration in ``timings[name]``."""
+        began = time.monotonic()
+        result = step(*args)
+        self.timings[name] = time.monotonic() - began
+        return result
+
+    def _claim(self) -> None:
+        """Under the lock: pick a free lab id and LAN, and write the state file first."""
+        with state.locked():
+            taken = {s["name"] for s in state.all_states()}
+            while self.name in taken or self.names.state_dir.exists():
+                self.names = LabNames(self.names.prefix, new_labid())
+            used = {s.get("lan") for s in state.all_states() if state.owner_alive(s)}
+            lan = min(set(range(1, 255)) - used)
+            self.hosts = self._plan(lan)
+            self._state = {
+                "name": self.name,
+                "prefix": self.names.prefix,
+                "labid": self.names.labid,
+                "owner": state.owner(),
+                "lan": lan,
+                "subnet": f"10.99.{lan}.0/24",
+                "swarm": self.swarm,
+                "managers": self.managers,
+                "hosts": {name: asdict(host) for name, host in self.hosts.items()},
+                "netns": [self.names.switch_netns, *(h.netns for h in self.hosts.values())],
+                "cgroup_parents": [self.names.cgroup_parent(n) for n in self._node_names()],
+                "dirs": [str(self.names.state_dir), str(self.names.data_dir)],
+                "phase": "starting",
+            }
+            state.write(self.names.state_file, self._state)
+
+    def engine_pid(self, node: str) -> int:
+        """PID of ``node``'s dockerd (0 before ``up()``)."""
+        engine = self._engines.get(node)
+        return engine.pid if engine else 0
+
+    def vxlan_bytes(self, node: str) -> tuple[int, int]:
+        """Received and sent bytes of all VXLAN links of ``node``'s overlay networks."""
+        from .counters import vxlan_bytes
+
+        return vxlan_bytes(self.engine_pid(node), self.names.node_state(node) / "exec")
+
+    def annotate(self, **fields: Any) -> None:
+        """Add ``fields`` to the lab's state file (e.g. who keeps it running)."""
+        self._save(**fields)
+
+    def _save(self, **changes: Any) -> None:
+        self._state.update(changes)
+        state.write(self.names.state_file, self._state)
+
+    def _node_names(self) -> list[str]:
+        return [f"node{i}" for i in range(1, self.nodes + 1)]
+
+    def _plan(self, lan: int) -> dict[str, LabHost]:
+        hosts = {
+            node: LabHost(
+                node,
+                self.names.netns(node),
+                f"10.99.{lan}.{i}",
+                f"unix://{self.names.socket(node)}",
+            )
+            for i, node in enumerate(self._node_names(), start=1)
+        }
+        hosts[CLIENT] = LabHost(
+            CLIENT, self.names.netns(CLIENT), f"10.99.{lan}.{CLIENT_HOST}", None
+        )
+        return hosts
+
+    def _build_network(self) -> None:
+        switch, bridge = self.names.switch_netns, self.names.bridge
+        netns.make_switch(switch, bridge)
+        for host in self.hosts.values():
+            netns.add(host.netns)
+            port = self.names.switch_port(host.name)
+            netns.plug(switch, bridge, port, host.netns, f"{host.address}/24")
+
+    def _start_engines(self) -> list[Path]:
+        """Boot every dockerd at once; meanwhile start the DNS sink and get the image tars."""
+        client = self.hosts[CLIENT]
+        for node in self._node_names():
+            engine = Engine(self.names, node, dns=client.address)
+            self._engines[node] = engine
+            engine.start()
+        self._sink = dns_sink.spawn(
+            client.netns, client.address, self.name, self.names.node_state(CLIENT) / "dns-sink.log"
+        )
+        tars = [image_cache.cached_tar(image) for image in self.images]
+        image_cache.prune(tars)
+        for engine in self._engines.values():
+            engine.wait_ready()
+        self._save(pids={n: e.pid for n, e in self._engines.items()} | {"dns-sink": self._sink.pid})
+        return tars
+
+    def _load_images(self, tars: list[Path]) -> None:
+        image_cache.load([e.docker_host for e in self._engines.values()], tars)
+
+    def _form_swarm(self) -> None:
+        swarm.form(
+            {n: e.docker_host for n, e in self._engines.items()},
+            {n: self.hosts[n].address for n in self._engines},
+            self.managers,
+        )
+
+    # --- down ----------------------------------------------------------------------------------
+
+    def down(self) -> None:
+        """Stop and remove everything this lab created (idempotent; safe from atexit)."""
+        with self._guard:
+            if not self._active:
+                return
+            self._active = False
+        atexit.unregister(self.down)
+        start = time.monotonic()
+        engines = list(self._engines.values())
+        managers = [e for e in engines if int(e.node[4:]) <= self.managers]
+        _each(Engine.remove_containers, engines)
+        _each(Engine.leave_swarm, [e for e in engines if e not in managers])  # workers first
+        _each(Engine.leave_swarm, managers[::-1])
+        _each(Engine.terminate, engines)
+        if self._sink:
+            proc.terminate(self._sink.pid, 2.0)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self._sink.wait(1.0)
+        problems = remove_lab(self.name)
+        self.timings["down"] = time.monotonic() - start
+        if problems:
+            print(f"lab {self.name}: cleanup left: {'; '.join(problems)}", file=sys.stderr)
+
+
+def _each(step: Callable[[Engine], None], engines: list[Engine], timeout: float = 60.0) -> None:
+    """Run a graceful ``step`` on every engine at once; a failure is reported, not raised
+    (the forced cleanup that follows removes whatever is left).
+
+    Plain threads, not an executor: executors refuse work once the interpreter is shutting
+    down, which is exactly when ``down()`` runs from atexit. Where a thread cannot start, the
+    step runs in this one.
+    """
+
+    def quietly(engine: Engine) -> None:
+        try:
+            step(engine)
+        except Exception as error:
+            print(f"lab: {step.__name__} on {engine.node}: {error}", file=sys.stderr)
+
+    threads = []
+    for engine in engines:
+        thread = threading.Thread(target=quietly, args=(engine,), daemon=True)
+        try:
+            thread.start()
+            threads.append(thread)
+        except RuntimeError:
+            quietly(engine)
+    deadline = time.monotonic() + timeout
+    for thread in threads:
+        thread.join(max(0.0, deadline - time.monotonic()))
