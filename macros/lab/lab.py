@@ -4,7 +4,7 @@
         lab.hosts["node1"].shell_argv()   # a bash on node1 with DOCKER_HOST set
         lab.hosts["client"].address       # the outside client, also the DNS sink
 
-The lab LAN is ``10.99.<k>.0/24`` (nodes ``.1``.., client ``.100``) on a bridge in its own
+The lab LAN is ``10.99.0.0/24`` (nodes ``.1``.., client ``.100``) on a bridge in its own
 "switch" namespace. The host's namespace is not connected and no namespace has a default route,
 so nothing in the lab can reach anything outside it.
 """
@@ -38,6 +38,9 @@ if TYPE_CHECKING:
 
 CLIENT = "client"
 CLIENT_HOST = 100
+LAN = 0
+"""Every lab uses 10.99.0.0/24: each LAN lives in its own switch namespace, so labs never
+see each other, and pages show the same addresses however many labs run at once."""
 SET_HOSTNAME = (
     'u=$(readlink /proc/self/ns/uts) && [ -n "$u" ] && [ "$u" != "$2" ] && hostname "$1" '
     '|| { echo "refusing to set the hostname in the host UTS namespace" >&2; exit 97; }; '
@@ -180,13 +183,12 @@ class Lab:
         return result
 
     def _claim(self) -> None:
-        """Under the lock: pick a free lab id and LAN, and write the state file first."""
+        """Under the lock: pick a free lab id, and write the state file first."""
         with state.locked():
             taken = {s["name"] for s in state.all_states()}
             while self.name in taken or self.names.state_dir.exists():
                 self.names = LabNames(self.names.prefix, new_labid())
-            used = {s.get("lan") for s in state.all_states() if state.owner_alive(s)}
-            lan = min(set(range(1, 255)) - used)
+            lan = LAN
             self.hosts = self._plan(lan)
             self._state = {
                 "name": self.name,
