@@ -25,9 +25,14 @@ class LabShape:
 
 
 def lab_shape(steps: list[Snippet]) -> LabShape:
-    """The smallest lab that can run ``steps``."""
+    """The smallest lab that can run ``steps``.
+
+    The lab forms the swarm when a step requires ``swarm``, unless the page shows how to
+    form it itself (a ``docker swarm init`` step).
+    """
     nodes = max((int(step.host[4:]) for step in steps if step.host.startswith("node")), default=1)
-    swarm = any("swarm" in step.requires for step in steps)
+    forms_own_swarm = any("docker swarm init" in c.text for step in steps for c in step.commands)
+    swarm = any("swarm" in step.requires for step in steps) and not forms_own_swarm
     return LabShape(nodes, swarm, any(step.host == "client" for step in steps))
 
 
