@@ -37,6 +37,8 @@ class PageRecord:
     engine: str
     steps: list[StepRecord] = field(default_factory=list)
     topology: str = "not checked"
+    lab_up: float = 0.0
+    lab_down: float = 0.0
 
     def count(self, status: str) -> int:
         return sum(step.status == status for step in self.steps)
@@ -77,6 +79,8 @@ def load_report(path: Path = REPORT_PATH) -> Report | None:
             page["engine"],
             [StepRecord(**step) for step in page["steps"]],
             page.get("topology", "not checked"),
+            page.get("lab_up", 0.0),
+            page.get("lab_down", 0.0),
         )
         for name, page in raw.get("pages", {}).items()
     }

@@ -40,7 +40,8 @@ def register(env: Any) -> None:
         wanted = relative(SNIPPETS_DIR / target)
         step = next(step for step in steps if step.path == wanted)
         multi_host = any(s.host != "node1" for s in steps)
-        return render_snippet(step, sample_captures(steps), show_host=multi_host)
+        skipped = skip_reason(env.page.file.src_uri, str(step.path))
+        return render_snippet(step, sample_captures(steps), multi_host, skipped)
 
     @env.macro
     def site_outline() -> str:
@@ -75,6 +76,16 @@ def register(env: Any) -> None:
             f'[![{alt_text(spec)}]({link}){{ .cnv-topology loading="lazy" }}]({link})\n\n'
             f"/// caption\n{caption(spec)}\n///\n"
         )
+
+
+def skip_reason(page: str, snippet: str) -> str:
+    """Why the last test run skipped ``snippet`` on ``page`` ("" if it did not)."""
+    report = load_report()
+    record = report.pages.get(page) if report else None
+    for step in record.steps if record else []:
+        if step.snippet == snippet and step.status == "skipped":
+            return step.reason
+    return ""
 
 
 def log_diagram_stats() -> None:

@@ -65,6 +65,7 @@ class PageVerification:
     page: Path
     run: PageRun
     engine_version: str
+    lab_seconds: dict[str, float]
 
     @property
     def results(self) -> list[StepResult]:
@@ -95,4 +96,4 @@ def verify_page(
         version = clients["node1"].version()["Version"]
         run = PageRun(steps, lab.hosts, capabilities, update=update)
         run.run(checkpoint if names else None)
-        return PageVerification(page, run, version)
+    return PageVerification(page, run, version, dict(lab.timings))

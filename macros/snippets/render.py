@@ -14,10 +14,17 @@ from .model import Command, Snippet
 FENCE = "```"
 
 
-def render_snippet(step: Snippet, captures: dict[str, str], show_host: bool = False) -> str:
-    """Markdown for one step; ``captures`` are the page's recorded capture values."""
+def render_snippet(
+    step: Snippet, captures: dict[str, str], show_host: bool = False, skipped: str = ""
+) -> str:
+    """Markdown for one step; ``captures`` are the page's recorded capture values.
+
+    ``skipped`` is the reason the last test run skipped this step, if it did.
+    """
     blocks: list[str] = []
-    if step.requires:
+    if skipped:
+        blocks.append(_skipped_note(step, skipped))
+    elif step.requires:
         blocks.append(_requirement_note(step))
     pending: list[str] = []
     for command in step.commands:
@@ -58,4 +65,13 @@ def _requirement_note(step: Snippet) -> str:
     return (
         f'!!! info "This step needs {", ".join(step.requires)}"\n\n'
         f"    {needs}. On a host without it the test suite skips this step and says why."
+    )
+
+
+def _skipped_note(step: Snippet, reason: str) -> str:
+    needs = "; ".join(f"{name}: {CAPABILITIES[name]}" for name in step.requires)
+    return (
+        '!!! warning "Not verified on the test host"\n\n'
+        f"    The last test run skipped this step: {reason}. It needs {needs}; on a kernel "
+        "that has it, the suite runs it like every other step."
     )

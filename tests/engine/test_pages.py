@@ -23,7 +23,15 @@ def page_record(verification: PageVerification) -> PageRecord:
     ]
     topology = "failed" if verification.run.checkpoint_failure else "matched"
     page = str(verification.page.relative_to(DOCS_DIR))
-    return PageRecord(page, verification.engine_version, steps, topology)
+    timings = verification.lab_seconds
+    return PageRecord(
+        page,
+        verification.engine_version,
+        steps,
+        topology,
+        round(timings.get("up", 0.0), 3),
+        round(timings.get("down", 0.0), 3),
+    )
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda page: str(page.relative_to(DOCS_DIR)))

@@ -161,3 +161,10 @@ def test_update_keeps_a_valid_sample_so_reruns_do_not_churn() -> None:
     step = parse("$ ping -c1 x\ntime=0.317 ms  (glob: time=* ms)\n")
     text = updated_text(step, [("time=0.402 ms", 0)], {}, "Docker Engine 28.5.2, today")
     assert "time=0.317 ms  (glob: time=* ms)" in text
+
+
+def test_a_skipped_step_says_why_on_the_page() -> None:
+    step = parse("#| requires: ipvs\n$ docker service create --name web busybox\n")
+    markdown = render_snippet(step, {}, skipped="needs ipvs (ipvs: Error talking to the kernel)")
+    assert "Not verified on the test host" in markdown
+    assert "Error talking to the kernel" in markdown

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from topology_fixtures import FOUNDATION
+
 from macros.topology.compare import compare, format_diff
 from macros.topology.model import (
     Attachment,
@@ -13,9 +15,8 @@ from macros.topology.model import (
     Service,
     Topology,
 )
-from macros.topology.specs import get_spec
 
-SPEC = get_spec("bridge")
+SPEC = FOUNDATION
 ENGINE_DEFAULTS = (
     Network(
         "bridge",

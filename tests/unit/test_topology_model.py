@@ -156,22 +156,6 @@ def test_an_overlay_network_is_swarm_scoped() -> None:
     assert Network("b").scope == "local"
 
 
-def test_bridge_spec_matches_the_page() -> None:
-    spec = get_spec("bridge")
-    assert spec.title == "User-defined bridge vs the default bridge"
-    default, demo = spec.network("bridge"), spec.network("demo-net")
-    assert default is not None and default.default and default.subnet == "172.17.0.0/16"
-    assert demo is not None and (demo.subnet, demo.gateway) == ("10.10.0.0/24", "10.10.0.1")
-    addresses = {c.name: (c.networks, c.attachments[0].ipv4) for c in spec.containers}
-    assert addresses == {
-        "web1": (("demo-net",), "10.10.0.2"),
-        "web2": (("demo-net",), "10.10.0.3"),
-        "legacy1": (("bridge",), "172.17.0.2"),
-        "legacy2": (("bridge",), "172.17.0.3"),
-    }
-    assert [(e.src, e.dst) for e in spec.edges] == [("web1", "web2"), ("legacy1", "legacy2")]
-
-
 def test_registry_keys_are_spec_names_and_unknown_names_list_the_known_ones() -> None:
     assert all(name == spec.name for name, spec in SPECS.items())
     with pytest.raises(TopologyError, match=r"unknown topology 'nope'; known: .*bridge"):

@@ -14,6 +14,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from topology_fixtures import FOUNDATION
 
 from macros.topology import render
 from macros.topology.describe import alt_text, caption
@@ -74,7 +75,7 @@ def _needs_dot() -> None:
 
 @pytest.fixture(scope="module")
 def bridge_svg() -> bytes:
-    return render_svg(get_spec("bridge"))
+    return render_svg(FOUNDATION)
 
 
 @pytest.mark.parametrize("name", sorted(SPECS))
@@ -98,7 +99,7 @@ def test_svg_is_well_formed_and_every_icon_reference_resolves(bridge_svg: bytes)
 
 
 def test_same_spec_gives_the_same_bytes(bridge_svg: bytes) -> None:
-    assert render_svg(get_spec("bridge")) == bridge_svg
+    assert render_svg(FOUNDATION) == bridge_svg
     assert render_svg(RICH) == render_svg(RICH)
 
 
@@ -142,18 +143,18 @@ def test_alt_text_mentions_every_network_and_container() -> None:
             for attachment in container.attachments:
                 if attachment.ipv4:
                     assert f"{container.name} ({attachment.ipv4})" in text
-    bridge = alt_text(get_spec("bridge"))
+    bridge = alt_text(FOUNDATION)
     assert "network demo-net (bridge, 10.10.0.0/24) with web1 (10.10.0.2) and web2" in bridge
 
 
 def test_caption_is_title_and_description() -> None:
-    spec = get_spec("bridge")
+    spec = FOUNDATION
     assert caption(spec).startswith("User-defined bridge vs the default bridge. ")
     assert caption(RICH) == "Every kind of node"
 
 
 def test_cache_hit_on_the_second_call(tmp_path: Path) -> None:
-    spec = get_spec("bridge")
+    spec = FOUNDATION
     started = time.perf_counter()
     path, hit = render_cached(spec, tmp_path / "cache")
     cold = time.perf_counter() - started
@@ -168,7 +169,7 @@ def test_cache_hit_on_the_second_call(tmp_path: Path) -> None:
 
 
 def test_hash_follows_the_spec_and_stale_renderings_are_pruned(tmp_path: Path) -> None:
-    spec = get_spec("bridge")
+    spec = FOUNDATION
     assert re.fullmatch(r"[0-9a-f]{12}", spec_hash(spec))
     changed = Topology(**{**spec.__dict__, "title": "Another title"})
     assert spec_hash(changed) != spec_hash(spec)
@@ -182,4 +183,4 @@ def test_hash_follows_the_spec_and_stale_renderings_are_pruned(tmp_path: Path) -
 def test_missing_dot_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(render.shutil, "which", lambda _: None)
     with pytest.raises(GraphvizMissing, match="Graphviz 'dot' is not on PATH"):
-        render_svg(get_spec("bridge"))
+        render_svg(FOUNDATION)

@@ -1,0 +1,33 @@
+"""A fixed topology for the renderer and comparison tests (the foundation bridge page).
+
+The addresses are what a fresh engine allocates, in the order the page starts containers.
+"""
+
+from __future__ import annotations
+
+from macros.topology.model import Attachment, Container, Edge, Network, Topology
+
+FOUNDATION = Topology(
+    name="bridge",
+    title="User-defined bridge vs the default bridge",
+    networks=(
+        Network(
+            "bridge", driver="bridge", subnet="172.17.0.0/16", gateway="172.17.0.1", default=True
+        ),
+        Network("demo-net", driver="bridge", subnet="10.10.0.0/24", gateway="10.10.0.1"),
+    ),
+    containers=(
+        Container("web1", attachments=(Attachment("demo-net", ipv4="10.10.0.2"),)),
+        Container("web2", attachments=(Attachment("demo-net", ipv4="10.10.0.3"),)),
+        Container("legacy1", attachments=(Attachment("bridge", ipv4="172.17.0.2"),)),
+        Container("legacy2", attachments=(Attachment("bridge", ipv4="172.17.0.3"),)),
+    ),
+    edges=(
+        Edge("web1", "web2", "ping web2 ✓ (embedded DNS)"),
+        Edge("legacy1", "legacy2", "ping legacy2 ✗ bad address"),
+    ),
+    description=(
+        "Containers on the user-defined network demo-net reach each other by name; "
+        "containers on the default bridge only by IP address."
+    ),
+)
