@@ -22,7 +22,7 @@ class LinkCollector(HTMLParser):
                 continue
             if name == "id":
                 self.ids.add(value)
-            elif name in {"href", "src"} and tag != "link" or (tag == "link" and name == "href"):
+            elif name in {"href", "src"}:
                 self.links.append(value)
 
 
