@@ -29,6 +29,14 @@ def fill_references(text: str, captures: dict[str, str], escape: bool = False) -
     return CAPTURE_REF.sub(value, text)
 
 
+def output_lines(output: str) -> list[str]:
+    """The lines of a command's output, without trailing blank lines (the format has none)."""
+    lines = output.splitlines()
+    while lines and not lines[-1].strip():
+        lines.pop()
+    return lines
+
+
 def match_line(expected: ExpectedLine, actual: str, captures: dict[str, str]) -> dict | None:
     """Return the captures this line makes if it matches ``actual``, else ``None``."""
     if expected.kind == "literal":
@@ -46,7 +54,7 @@ def match_command(
     command: Command, output: str, exit_status: int, captures: dict[str, str]
 ) -> MatchResult:
     """Match every line one to one, and the exit status; diff against the expectation."""
-    actual = output.splitlines()
+    actual = output_lines(output)
     made: dict[str, str] = {}
     shown: list[str] = []
     ok = len(actual) == len(command.expected)

@@ -8,17 +8,24 @@ expected lines, except that a pattern or capture line which matches a real line 
 from __future__ import annotations
 
 import difflib
-import fnmatch
-import re
 
-from .match import match_line
-from .model import CAPTURE_REF, Command, ExpectedLine, Snippet
+from .match import match_line, output_lines
+from .model import Command, ExpectedLine, Snippet
 
 
 def updated_text(
-    step: Snippet, outputs: list[tuple[str, int]], captures: dict[str, str], recorded: str
+    step: Snippet,
+    outputs: list[tuple[str, int]],
+    captures: dict[str, str],
+    recorded: str,
+    keep_samples: bool = False,
 ) -> str:
-    """The new file text; ``outputs`` holds (output, exit status) per command run."""
+    """The new file text; ``outputs`` holds (output, exit status) per command run.
+
+    With ``keep_samples`` (the page's recorded samples are all still valid and consistent)
+    matched pattern lines keep their sample, so reruns do not churn; otherwise every sample
+    is taken from this run, so all samples on a page always come from one and the same run.
+    """
     header = [line for line in step.header if not line.startswith("#| recorded:")]
     lines = [*header[: _directive_end(header)], f"#| recorded: {recorded}"]
     lines += header[_directive_end(header) :]
@@ -30,7 +37,7 @@ def updated_text(
             lines += [f"[{command.exit_status}]"] if command.exit_status else []
             continue
         output, status = outputs[index]
-        lines += _updated_output(command, output.splitlines(), known)
+        lines += _updated_output(command, output_lines(output), known, keep_samples)
         lines += [f"[{status}]"] if status else []
     return "\n".join(lines) + "\n"
 
@@ -51,7 +58,9 @@ def _directive_end(header: list[str]) -> int:
     return index
 
 
-def _updated_output(command: Command, actual: list[str], captures: dict[str, str]) -> list[str]:
+def _updated_output(
+    command: Command, actual: list[str], captures: dict[str, str], keep_samples: bool
+) -> list[str]:
     """Align greedily: each real line keeps the next expected pattern line it matches."""
     result: list[str] = []
     pointer = 0
@@ -61,7 +70,7 @@ def _updated_output(command: Command, actual: list[str], captures: dict[str, str
             found = match_line(expected, line, captures)
             if found is not None and _is_managed(expected):
                 captures.update(found)
-                result.append(_kept(expected, line))
+                result.append(_kept(expected, line, keep_samples))
                 pointer = candidate + 1
                 break
         else:
@@ -69,20 +78,11 @@ def _updated_output(command: Command, actual: list[str], captures: dict[str, str
     return result
 
 
-def _kept(expected: ExpectedLine, actual: str) -> str:
-    """A matched line as it stays in the file: its old sample if that is still a valid one."""
-    if not expected.is_pattern or _sample_is_valid(expected):
+def _kept(expected: ExpectedLine, actual: str, keep_sample: bool) -> str:
+    """A matched line as it stays in the file, with its old sample or the real line."""
+    if not expected.is_pattern or keep_sample:
         return expected.to_text()
     return ExpectedLine(expected.kind, actual, expected.pattern, expected.location).to_text()
-
-
-def _sample_is_valid(expected: ExpectedLine) -> bool:
-    """Whether the recorded sample matches its pattern (any value standing for a capture)."""
-    if expected.kind == "glob":
-        return fnmatch.fnmatchcase(expected.sample, CAPTURE_REF.sub("*", expected.pattern))
-    parts = CAPTURE_REF.split(expected.pattern)
-    pattern = "".join(part if index % 2 == 0 else ".+?" for index, part in enumerate(parts))
-    return re.fullmatch(pattern, expected.sample) is not None
 
 
 def _is_managed(expected: ExpectedLine) -> bool:

@@ -157,10 +157,18 @@ def test_sample_that_does_not_match_its_pattern_is_stale() -> None:
         sample_captures([step])
 
 
-def test_update_keeps_a_valid_sample_so_reruns_do_not_churn() -> None:
+def test_update_keeps_valid_samples_so_reruns_do_not_churn() -> None:
     step = parse("$ ping -c1 x\ntime=0.317 ms  (glob: time=* ms)\n")
-    text = updated_text(step, [("time=0.402 ms", 0)], {}, "Docker Engine 28.5.2, today")
-    assert "time=0.317 ms  (glob: time=* ms)" in text
+    stamp = "Docker Engine 28.5.2, today"
+    kept = updated_text(step, [("time=0.402 ms", 0)], {}, stamp, keep_samples=True)
+    assert "time=0.317 ms  (glob: time=* ms)" in kept
+    fresh = updated_text(step, [("time=0.402 ms", 0)], {}, stamp, keep_samples=False)
+    assert "time=0.402 ms  (glob: time=* ms)" in fresh
+
+
+def test_trailing_blank_lines_of_output_do_not_count() -> None:
+    step = parse("$ printf 'a\\n\\n\\n'\na\n")
+    assert match_command(step.commands[0], "a\n\n\n", 0, {}).ok
 
 
 def test_a_skipped_step_says_why_on_the_page() -> None:
@@ -168,3 +176,13 @@ def test_a_skipped_step_says_why_on_the_page() -> None:
     markdown = render_snippet(step, {}, skipped="needs ipvs (ipvs: Error talking to the kernel)")
     assert "Not verified on the test host" in markdown
     assert "Error talking to the kernel" in markdown
+
+
+def test_samples_are_refreshed_together_when_any_is_stale() -> None:
+    from macros.runner.record import samples_are_valid
+
+    good = parse(f"$ docker network create n\n{NET}  (re: (?P<net>[0-9a-f]{{12}})[0-9a-f]{{52}})\n")
+    uses = parse("$ docker network ls -q\n0123456789ab  (re: %{net})\n", "b.console")
+    stale = parse("$ docker network ls -q\nx  (re: %{net})\n", "c.console")
+    assert samples_are_valid([good, uses])
+    assert not samples_are_valid([good, stale])
