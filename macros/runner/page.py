@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from ..snippets.match import fill_references, match_command
+from ..snippets.match import MissingCapture, fill_references, match_command
 from ..snippets.model import Command, Snippet
 from .session import CommandTimeout, Outcome, ShellSession
 
@@ -118,6 +118,9 @@ class PageRun:
                 result.status = "failed"
                 result.reason = f"{command.location}: {error} (after {step.timeout:g} s)"
                 break
+            except MissingCapture as error:
+                result.status, result.reason = "failed", f"{command.location}: {error}"
+                break
             result.outcomes.append(outcome)
             if not check:
                 result.status, result.reason = "unchecked", "ran after an earlier failure"
@@ -142,8 +145,9 @@ class PageRun:
         for _attempt in range(int(step.poll / POLL_INTERVAL) + 1):
             outcome = session.run(text, timeout=step.timeout)
             found = match_command(command, outcome.output, outcome.exit_status, self.captures)
-            if found.ok:
+            if found.ok or self.update:
                 self.captures.update(found.captures)
+            if found.ok:
                 return outcome, ""
             if time.monotonic() + POLL_INTERVAL > deadline:
                 break

@@ -47,7 +47,7 @@ def topology_differences(names: list[str], clients: Mapping[str, object]) -> lis
     from ..topology.live import topology_from_engine
     from ..topology.specs import get_spec
 
-    live = topology_from_engine(dict(clients) if len(clients) > 1 else next(iter(clients.values())))
+    live = topology_from_engine(dict(clients))
     differences: list[str] = []
     for name in names:
         differences += [f"topology {name!r}: {line}" for line in compare(get_spec(name), live)]
@@ -80,10 +80,13 @@ def verify_page(
 ) -> PageVerification:
     """Run ``page`` on a fresh lab shaped for it and check its topology before teardown."""
     from ..lab.lab import Lab
+    from ..topology.specs import get_spec
 
     steps = load_page(page) if steps is None else steps
     shape = lab_shape(steps)
     names = page_topologies(page)
+    for name in names:
+        get_spec(name)  # a bad or unknown spec fails here, before any engine starts
     prefix = os.environ.get("CNV_LAB_PREFIX", "cnv")
     with Lab(nodes=shape.nodes, swarm=shape.swarm, prefix=prefix) as lab:
         clients = {name: host.client() for name, host in lab.hosts.items() if host.docker_host}

@@ -10,6 +10,16 @@ from dataclasses import dataclass, field
 from .model import CAPTURE_REF, Command, ExpectedLine
 
 
+class MissingCapture(KeyError):
+    """A ``%{name}`` whose capture this run never made (its step was skipped or failed)."""
+
+    def __str__(self) -> str:
+        return (
+            f"capture %{{{self.args[0]}}} was not made in this run "
+            "(the step that captures it was skipped or its output did not match)"
+        )
+
+
 @dataclass
 class MatchResult:
     """The outcome of one command: ok or a readable diff, plus the captures it made."""
@@ -23,6 +33,8 @@ def fill_references(text: str, captures: dict[str, str], escape: bool = False) -
     """Replace ``%{name}`` with the captured value (regex-escaped when ``escape``)."""
 
     def value(match: re.Match[str]) -> str:
+        if match[1] not in captures:
+            raise MissingCapture(match[1])
         captured = captures[match[1]]
         return re.escape(captured) if escape else captured
 
@@ -30,9 +42,12 @@ def fill_references(text: str, captures: dict[str, str], escape: bool = False) -
 
 
 def output_lines(output: str) -> list[str]:
-    """The lines of a command's output, without trailing blank lines (the format has none)."""
-    lines = output.splitlines()
-    while lines and not lines[-1].strip():
+    """A command's output lines without trailing whitespace or trailing blank lines.
+
+    Neither shows on a page, and editors strip them from snippet files.
+    """
+    lines = [line.rstrip() for line in output.splitlines()]
+    while lines and not lines[-1]:
         lines.pop()
     return lines
 
@@ -40,7 +55,7 @@ def output_lines(output: str) -> list[str]:
 def match_line(expected: ExpectedLine, actual: str, captures: dict[str, str]) -> dict | None:
     """Return the captures this line makes if it matches ``actual``, else ``None``."""
     if expected.kind == "literal":
-        return {} if fill_references(expected.sample, captures) == actual else None
+        return {} if fill_references(expected.sample, captures).rstrip() == actual else None
     if expected.kind == "glob":
         pattern = fill_references(expected.pattern, captures)
         return {} if fnmatch.fnmatchcase(actual, pattern) else None

@@ -223,7 +223,7 @@ def _network_details(network: Network) -> list[str]:
         "default network" if network.default else "",
         "internal" if network.internal else "",
         "attachable" if network.attachable else "",
-        *(f"{k}={v}" for k, v in network.options),
+        *(f"{k}={v}" if v else k for k, v in network.options),
     ]
     if any(flags):
         details.append(", ".join(f for f in flags if f))

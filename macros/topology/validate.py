@@ -54,7 +54,9 @@ def problems_in(topo: Topology) -> Iterable[str]:
     endpoints = {node.name for node in nodes} | set(networks)
     for edge in topo.edges:
         for end in (edge.src, edge.dst):
-            if end not in endpoints:
+            if end in hosts:
+                yield f"edge {edge.src} → {edge.dst} ends at host {end!r}; hosts are drawn as boxes"
+            elif end not in endpoints:
                 yield f"edge {edge.src} → {edge.dst} refers to undefined {end!r}"
 
 

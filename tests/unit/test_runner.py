@@ -139,3 +139,22 @@ def test_lab_shape_follows_the_steps() -> None:
     assert (shape.nodes, shape.swarm, shape.client) == (3, True, True)
     own = [step("01", "#| requires: swarm\n$ docker swarm init --advertise-addr eth0\n")]
     assert lab_shape(own).swarm is False
+
+
+def test_a_capture_from_a_skipped_step_fails_the_user_cleanly() -> None:
+    steps = [
+        step("01", "#| requires: ipvs\n$ echo abc\nabc  (re: (?P<vip>[a-z]+))\n"),
+        step("02", "$ echo %{vip}\nabc\n"),
+    ]
+    caps = {"ipvs": Capability(False, "no IPVS")}
+    skipped, failed = PageRun(steps, HOSTS, caps).run()
+    assert skipped.status == "skipped" and failed.status == "failed"
+    assert failed.reason == (
+        "snippets/t/02.console:1: capture %{vip} was not made in this run "
+        "(the step that captures it was skipped or its output did not match)"
+    )
+
+
+def test_trailing_spaces_are_invisible_and_ignored() -> None:
+    steps = [step("01", "$ printf 'default via 10.0.0.1 \\n'\ndefault via 10.0.0.1\n")]
+    assert [r.status for r in PageRun(steps, HOSTS).run()] == ["passed"]
