@@ -97,7 +97,7 @@ def sample_captures(steps: list[Snippet]) -> dict[str, str]:
         for command in step.commands:
             for line in command.expected:
                 sample = fill_references(line.sample, captures)
-                found = match_line(line, sample, captures)
+                found = match_line(line, sample.rstrip(), captures)
                 if found is None:
                     raise SnippetError(
                         line.location.path,
