@@ -109,7 +109,7 @@ def test_copy_button_copies_commands_only(page_in, site_url: str) -> None:
 def test_search_finds_a_page_offline(page_in, site_url: str) -> None:
     page_in.goto(site_url + "/", wait_until="networkidle")
     page_in.keyboard.press("/")
-    page_in.locator("input.md-search__input").press_sequentially("bridge", delay=30)
+    page_in.locator("input.md-search__input").press_sequentially("macvlan", delay=30)
     result = page_in.locator(".md-search-result__link").first
     result.wait_for(timeout=10_000)
-    assert "networks/bridge" in result.get_attribute("href")
+    assert "networks/macvlan" in result.get_attribute("href")
