@@ -7,6 +7,7 @@ cgroup or carry a lab name or path in their arguments. Nothing without the name 
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import shutil
@@ -26,12 +27,17 @@ def _arg_marks(arg: str, lab: re.Pattern[str]) -> bool:
     return bool(lab.match(arg.lstrip("/")) and re.fullmatch(r"/?[a-z0-9-]+", arg))
 
 
+def _is_lab_control(args: tuple[str, ...]) -> bool:
+    """``python -m macros lab down|status --lab NAME``: names a lab but is not part of it."""
+    return any(a == "lab" and b in {"down", "status"} for a, b in itertools.pairwise(args))
+
+
 def lab_processes(lab: re.Pattern[str]) -> list[proc.ProcInfo]:
     """Live (non-zombie) processes that belong to labs matched by ``lab`` (anchored regex)."""
     inodes = {proc.netns_inode(n) for n in netns.names("") if lab.match(n)} - {0}
     found = []
     for p in proc.processes():
-        if p.state == "Z":
+        if p.state == "Z" or _is_lab_control(p.args):
             continue
         if (
             p.netns in inodes
@@ -59,6 +65,21 @@ def _remove_path(path: Path) -> None:
         path.unlink(missing_ok=True)
 
 
+def _self_and_ancestors() -> set[int]:
+    """This process and its parents: e.g. ``lab down --lab NAME`` names the lab in its argv."""
+    chain, pid = set(), os.getpid()
+    for _ in range(64):
+        if pid <= 1 or pid in chain:
+            break
+        chain.add(pid)
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            break
+        pid = int(next(line.split()[1] for line in status.splitlines() if line.startswith("PPid:")))
+    return chain
+
+
 def remove_lab(name: str) -> list[str]:
     """Remove every trace of lab ``name``; return what could not be removed (empty: clean)."""
     lab = re.compile(rf"{re.escape(name)}(?![0-9a-f])")
@@ -70,7 +91,7 @@ def remove_lab(name: str) -> list[str]:
         for group in groups:
             cgroups.thaw(group)
             pids |= cgroups.pids(group)
-        pids.discard(os.getpid())
+        pids -= _self_and_ancestors()
         if not pids:
             break
         survivors = proc.kill_all(pids)
