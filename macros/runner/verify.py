@@ -36,6 +36,10 @@ def lab_shape(steps: list[Snippet]) -> LabShape:
     return LabShape(nodes, swarm, any(step.host == "client" for step in steps))
 
 
+def _node_number(host: str | None) -> int:
+    return int(host[4:]) if host and host.startswith("node") else 1
+
+
 def page_topologies(page: Path) -> list[str]:
     """Names of the topology specs a page draws."""
     return TOPOLOGY_CALL.findall(page.read_text(encoding="utf-8"))
@@ -85,10 +89,10 @@ def verify_page(
     steps = load_page(page) if steps is None else steps
     shape = lab_shape(steps)
     names = page_topologies(page)
-    for name in names:
-        get_spec(name)  # a bad or unknown spec fails here, before any engine starts
+    specs = [get_spec(name) for name in names]  # a bad spec fails before any engine starts
+    nodes = max([shape.nodes, *(_node_number(c.host) for spec in specs for c in spec.containers)])
     prefix = os.environ.get("CNV_LAB_PREFIX", "cnv")
-    with Lab(nodes=shape.nodes, swarm=shape.swarm, prefix=prefix) as lab:
+    with Lab(nodes=nodes, swarm=shape.swarm, prefix=prefix) as lab:
         clients = {name: host.client() for name, host in lab.hosts.items() if host.docker_host}
 
         def checkpoint() -> None:

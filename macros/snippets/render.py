@@ -12,6 +12,9 @@ from .match import fill_references
 from .model import Command, Snippet
 
 FENCE = "```"
+OFTEN_MISSING = {"ipvs", "esp", "vlan", "ipvlan", "dummy"}
+"""Kernel features many hosts lack: a step that needs one says so on the page. (Swarm,
+VXLAN, macvlan and compose are everywhere Docker is; a note on every step would be noise.)"""
 
 
 def render_snippet(
@@ -24,7 +27,7 @@ def render_snippet(
     blocks: list[str] = []
     if skipped:
         blocks.append(_skipped_note(step, skipped))
-    elif step.requires:
+    elif any(name in OFTEN_MISSING for name in step.requires):
         blocks.append(_requirement_note(step))
     pending: list[str] = []
     for command in step.commands:
