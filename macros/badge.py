@@ -25,12 +25,18 @@ def badge_markdown(report: Report | None, page: str, link: str) -> str:
 
 def _summary(record: PageRecord) -> str:
     passed, skipped, failed = (record.count(s) for s in ("passed", "skipped", "failed"))
-    parts = [f"{passed} steps verified on Docker Engine {record.engine}"]
+    noun = "step" if passed == 1 else "steps"
+    parts = [f"{passed} {noun} verified on Docker Engine {record.engine}"]
     if skipped:
-        reasons = sorted(
-            {step.reason.split(" (")[0] for step in record.steps if step.status == "skipped"}
+        needs = sorted(
+            {
+                name.strip()
+                for step in record.steps
+                if step.status == "skipped"
+                for name in step.reason.split(" (")[0].removeprefix("needs ").split(",")
+            }
         )
-        parts.append(f"{skipped} skipped: {', '.join(reasons)}")
+        parts.append(f"{skipped} skipped: needs {', '.join(needs)}")
     if failed:
         parts.append(f"{failed} FAILED")
     return " · ".join(parts)

@@ -186,3 +186,18 @@ def test_samples_are_refreshed_together_when_any_is_stale() -> None:
     stale = parse("$ docker network ls -q\nx  (re: %{net})\n", "c.console")
     assert samples_are_valid([good, uses])
     assert not samples_are_valid([good, stale])
+
+
+def test_badge_names_each_missing_capability_once() -> None:
+    from macros.badge import status_text
+    from macros.report import PageRecord, Report, StepRecord
+
+    steps = [
+        StepRecord("a", "node1", "passed"),
+        StepRecord("b", "node1", "skipped", "needs ipvlan (ipvlan: no)"),
+        StepRecord("c", "node1", "skipped", "needs ipvlan, vlan (ipvlan: no; vlan: no)"),
+    ]
+    report = Report("2026-11-27", "6.18", {"p.md": PageRecord("p.md", "28.5.2", steps)})
+    assert status_text(report, "p.md") == (
+        "1 step verified on Docker Engine 28.5.2 · 2 skipped: needs ipvlan, vlan · 2026-11-27"
+    )
