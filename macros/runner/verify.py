@@ -46,16 +46,14 @@ def page_topologies(page: Path) -> list[str]:
 
 
 def topology_differences(names: list[str], clients: Mapping[str, object]) -> list[str]:
-    """Differences between the page's specs and the live engines (empty when equal)."""
-    from ..topology.compare import compare
+    """Differences between the page's diagrams, taken together, and the live engines."""
+    from ..topology.compare import compare, merge_specs
     from ..topology.live import topology_from_engine
     from ..topology.specs import get_spec
 
+    spec = merge_specs([get_spec(name) for name in names])
     live = topology_from_engine(dict(clients))
-    differences: list[str] = []
-    for name in names:
-        differences += [f"topology {name!r}: {line}" for line in compare(get_spec(name), live)]
-    return differences
+    return [f"topology {spec.name!r}: {line}" for line in compare(spec, live)]
 
 
 class TopologyMismatch(AssertionError):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .model import Container, Network, PublishedPort, Service, Topology
+from .model import Container, Network, PublishedPort, Service, Topology, TopologyError
 
 
 def compare(spec: Topology, live: Topology) -> list[str]:
@@ -166,3 +166,29 @@ def _names(names: set[str]) -> str:
 
 def _show(value: object) -> str:
     return "none" if value in (None, "") else str(value)
+
+
+def merge_specs(specs: list[Topology]) -> Topology:
+    """One topology holding every diagram of a page, for the comparison with the engine.
+
+    A page may draw its state in several diagrams that share some networks and containers;
+    the engine holds their union. A shared name must be defined the same way everywhere.
+    """
+    if len(specs) == 1:
+        return specs[0]
+    merged: dict[str, dict[str, object]] = {}
+    for field in ("networks", "containers", "services", "hosts", "clients"):
+        merged[field] = {}
+        for spec in specs:
+            for item in getattr(spec, field):
+                known = merged[field].setdefault(item.name, item)
+                if known != item:
+                    raise TopologyError(
+                        f"topologies {', '.join(s.name for s in specs)} define "
+                        f"{field[:-1]} {item.name!r} differently"
+                    )
+    return Topology(
+        name="__".join(spec.name for spec in specs),
+        title="merged",
+        **{field: tuple(items.values()) for field, items in merged.items()},
+    )

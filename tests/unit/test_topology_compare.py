@@ -184,3 +184,22 @@ def test_task_containers_belong_to_their_service() -> None:
 def test_format_diff_lists_every_line() -> None:
     text = format_diff(["a", "b"])
     assert text == "2 difference(s) between spec and engine:\n  - a\n  - b"
+
+
+def test_a_pages_diagrams_are_compared_together() -> None:
+    import pytest
+
+    from macros.topology.compare import merge_specs
+    from macros.topology.model import Attachment, Container, Network, Topology, TopologyError
+
+    net = Network("n", subnet="10.1.0.0/24")
+    a = Container("a", attachments=(Attachment("n", "10.1.0.2"),))
+    b = Container("b", attachments=(Attachment("n", "10.1.0.3"),))
+    first = Topology("one", "One", (net,), (a,))
+    second = Topology("two", "Two", (net,), (a, b))
+    merged = merge_specs([first, second])
+    assert [c.name for c in merged.containers] == ["a", "b"]
+    assert [n.name for n in merged.networks] == ["n"]
+    other_a = Container("a", attachments=(Attachment("n", "10.1.0.9"),))
+    with pytest.raises(TopologyError, match="define container 'a' differently"):
+        merge_specs([first, Topology("three", "Three", (net,), (other_a,))])

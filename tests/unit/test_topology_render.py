@@ -184,3 +184,13 @@ def test_missing_dot_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(render.shutil, "which", lambda _: None)
     with pytest.raises(GraphvizMissing, match="Graphviz 'dot' is not on PATH"):
         render_svg(FOUNDATION)
+
+
+@pytest.mark.parametrize("name", sorted(SPECS))
+def test_every_site_diagram_is_legible_in_the_content_column(name: str) -> None:
+    """Scaled into a 760 px column, the smallest label is still at least 11 px tall."""
+    svg = render_svg(SPECS[name]).decode()
+    width_px = float(re.search(r'<svg[^>]*width="([\d.]+)pt"', svg)[1]) * 96 / 72
+    smallest_pt = min(float(size) for size in re.findall(r'font-size="([\d.]+)"', svg))
+    displayed = smallest_pt * 96 / 72 * min(1.0, 760 / width_px)
+    assert displayed >= 11, f"{name}: smallest label {displayed:.1f} px in a 760 px column"
