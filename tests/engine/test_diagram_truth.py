@@ -22,7 +22,7 @@ def test_a_page_missing_a_step_fails_its_topology_check(capabilities) -> None:
     steps = steps[:cut] + [s for s in steps[cut:] if s.teardown]
     verification = verify_page(BRIDGE, capabilities, steps=steps)
     failure = verification.run.checkpoint_failure
-    assert "topology 'bridge'" in failure
+    assert "topology 'bridge__bridge-more'" in failure
     assert "legacy1" in failure and "legacy2" in failure
 
 
