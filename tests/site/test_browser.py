@@ -88,7 +88,10 @@ def test_page_loads_cleanly_with_diagrams_and_badge(page_in, site_url: str, page
     assert page_in.foreign == []
     for image in page_in.locator("img").all():
         image.scroll_into_view_if_needed()
-        assert image.evaluate("i => i.complete && i.naturalWidth > 0"), image.get_attribute("src")
+        loaded = image.evaluate(
+            "i => i.decode().then(() => i.naturalWidth > 0, () => false)"
+        )  # lazy images load once scrolled into view; decode() waits for that
+        assert loaded, image.get_attribute("src")
     if page_includes(DOCS_DIR / page):
         assert page_in.locator("a.cnv-badge").count() == 1
 
