@@ -17,11 +17,10 @@ TOPOLOGY_CALL = re.compile(r"""topology\(\s*["'](?P<name>[^"']+)["']\s*\)""")
 
 @dataclass(frozen=True)
 class LabShape:
-    """How many nodes a page needs, whether they form a swarm, and whether a client is used."""
+    """How many nodes a page needs, and whether the lab forms a swarm for it."""
 
     nodes: int
     swarm: bool
-    client: bool
 
 
 def lab_shape(steps: list[Snippet]) -> LabShape:
@@ -33,7 +32,7 @@ def lab_shape(steps: list[Snippet]) -> LabShape:
     nodes = max((int(step.host[4:]) for step in steps if step.host.startswith("node")), default=1)
     forms_own_swarm = any("docker swarm init" in c.text for step in steps for c in step.commands)
     swarm = any("swarm" in step.requires for step in steps) and not forms_own_swarm
-    return LabShape(nodes, swarm, any(step.host == "client" for step in steps))
+    return LabShape(nodes, swarm)
 
 
 def _node_number(host: str | None) -> int:

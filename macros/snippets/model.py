@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 CAPTURE_REF = re.compile(r"%\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -72,24 +72,3 @@ class Snippet:
     poll: float = 0.0
     teardown: bool = False
     recorded: str = ""
-    directive_lines: dict[str, int] = field(default_factory=dict, compare=False)
-
-    def captures_defined(self) -> dict[str, Location]:
-        """Capture names this step defines (named regex groups), with where."""
-        names: dict[str, Location] = {}
-        for command in self.commands:
-            for line in command.expected:
-                if line.kind == "re":
-                    for name in re.compile(line.pattern).groupindex:
-                        names.setdefault(name, line.location)
-        return names
-
-    def captures_used(self) -> list[tuple[str, Location]]:
-        """Capture references (``%{name}``) in commands and expected lines, in order."""
-        used: list[tuple[str, Location]] = []
-        for command in self.commands:
-            used += [(n, command.location) for n in CAPTURE_REF.findall(command.text)]
-            for line in command.expected:
-                text = line.pattern if line.is_pattern else line.sample
-                used += [(n, line.location) for n in CAPTURE_REF.findall(text)]
-        return used

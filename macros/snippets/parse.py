@@ -40,7 +40,7 @@ def parse_snippet(path: Path, text: str | None = None, name: str | None = None) 
             raise SnippetError(path, 1, "snippet file does not exist") from None
     lines = text.splitlines()
     header, first_command = _split_header(path, lines)
-    directives, directive_lines = _parse_directives(path, header)
+    directives = _parse_directives(path, header)
     commands = _parse_commands(path, lines, first_command)
     if not commands:
         raise SnippetError(path, len(lines) or 1, "snippet has no command (a line starting '$ ')")
@@ -55,7 +55,6 @@ def parse_snippet(path: Path, text: str | None = None, name: str | None = None) 
         poll=directives.get("poll", 0.0),
         teardown=directives.get("teardown", False),
         recorded=directives.get("recorded", ""),
-        directive_lines=directive_lines,
     )
 
 
@@ -68,7 +67,7 @@ def _split_header(path: Path, lines: list[str]) -> tuple[list[str], int]:
     return lines, len(lines)
 
 
-def _parse_directives(path: Path, header: list[str]) -> tuple[dict, dict[str, int]]:
+def _parse_directives(path: Path, header: list[str]) -> dict:
     values: dict = {}
     seen: dict[str, int] = {}
     for number, line in enumerate(header, start=1):
@@ -83,7 +82,7 @@ def _parse_directives(path: Path, header: list[str]) -> tuple[dict, dict[str, in
             raise SnippetError(path, number, f"directive {key!r} given twice")
         seen[key] = number
         values[key] = _directive_value(path, number, key, match["value"])
-    return values, seen
+    return values
 
 
 def _directive_value(path: Path, number: int, key: str, value: str | None):

@@ -129,14 +129,14 @@ def test_lab_shape_follows_the_steps() -> None:
     from macros.runner.verify import lab_shape
 
     single = [step("01", "$ docker ps\n")]
-    assert lab_shape(single) == lab_shape(single).__class__(1, False, False)
+    assert lab_shape(single) == lab_shape(single).__class__(1, False)
     multi = [
         step("01", "#| requires: swarm\n$ docker service ls\n"),
         step("02", "#| host: node3\n$ docker ps\n"),
         step("03", "#| host: client\n$ true\n"),
     ]
     shape = lab_shape(multi)
-    assert (shape.nodes, shape.swarm, shape.client) == (3, True, True)
+    assert (shape.nodes, shape.swarm) == (3, True)
     own = [step("01", "#| requires: swarm\n$ docker swarm init --advertise-addr eth0\n")]
     assert lab_shape(own).swarm is False
 
