@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 from pathlib import Path
@@ -12,8 +13,9 @@ from mkdocs.structure.files import File
 from .badge import badge_markdown, table_markdown
 from .outline import outline_markdown
 from .paths import CACHE_DIR, SNIPPETS_DIR, relative
-from .report import load_report
+from .report import Report, load_report
 from .snippets.errors import SnippetError
+from .snippets.model import Snippet
 from .snippets.pages import load_page, page_includes, sample_captures
 from .snippets.render import render_snippet
 
@@ -35,23 +37,22 @@ def register(env: Any) -> None:
     @env.macro
     def snippet(target: str) -> str:
         """Include ``snippets/<target>`` as copyable commands plus their recorded output."""
-        page = Path(env.page.file.abs_src_path)
-        steps = load_page(page)
+        steps, captures = page_steps(Path(env.page.file.abs_src_path))
         wanted = relative(SNIPPETS_DIR / target)
         step = next(step for step in steps if step.path == wanted)
         multi_host = any(s.host != "node1" for s in steps)
         skipped = skip_reason(env.page.file.src_uri, str(step.path))
-        return render_snippet(step, sample_captures(steps), multi_host, skipped)
+        return render_snippet(step, captures, multi_host, skipped)
 
     @env.macro
     def site_outline() -> str:
         """The course outline as tables of pages and their verified status."""
-        return outline_markdown(load_report(), env.page.file.src_uri)
+        return outline_markdown(build_report(), env.page.file.src_uri)
 
     @env.macro
     def verification_table() -> str:
         """The whole verification record of the last test run."""
-        return table_markdown(load_report())
+        return table_markdown(build_report())
 
     @env.macro
     def topology(name: str) -> str:
@@ -78,9 +79,27 @@ def register(env: Any) -> None:
         )
 
 
+# This module is imported afresh for every build (see ``macros.define_env``), so these
+# caches live for one build: each page is parsed once, not once per include, and the
+# report is read once, not once per step and page.
+
+
+@functools.cache
+def page_steps(page: Path) -> tuple[list[Snippet], dict[str, str]]:
+    """A page's checked steps and the capture values of their recorded samples."""
+    steps = load_page(page)
+    return steps, sample_captures(steps)
+
+
+@functools.cache
+def build_report() -> Report | None:
+    """The verification report this build shows."""
+    return load_report()
+
+
 def skip_reason(page: str, snippet: str) -> str:
     """Why the last test run skipped ``snippet`` on ``page`` ("" if it did not)."""
-    report = load_report()
+    report = build_report()
     record = report.pages.get(page) if report else None
     for step in record.steps if record else []:
         if step.snippet == snippet and step.status == "skipped":
@@ -101,7 +120,7 @@ def add_badge(env: Any) -> None:
     if not page_includes(Path(page.abs_src_path)):
         return
     link = os.path.relpath(VERIFICATION_PAGE, os.path.dirname(page.src_uri))
-    badge = badge_markdown(load_report(), page.src_uri, link)
+    badge = badge_markdown(build_report(), page.src_uri, link)
     head, newline, rest = env.markdown.partition("\n")
     if head.startswith("# "):
         env.markdown = f"{head}\n\n{badge}{newline}{rest}"
