@@ -51,28 +51,28 @@ def names_created(steps: list[Snippet]) -> dict[str, set[str]]:
     return names
 
 
-def snapshot(client: docker.DockerClient) -> dict[str, set[str]]:
-    """IDs of everything that a page could create, right now."""
-    ids = {
-        "containers": {c.id for c in client.containers.list(all=True)},
-        "networks": {n.id for n in client.networks.list()},
-        "volumes": {v.id for v in client.volumes.list()},
-        "services": set(),
+def _resources(client: docker.DockerClient) -> dict[str, list]:
+    """Everything a page could create, by kind (services only on a swarm manager)."""
+    found = {
+        "containers": client.containers.list(all=True),
+        "networks": client.networks.list(),
+        "volumes": client.volumes.list(),
+        "services": [],
     }
     if client.info().get("Swarm", {}).get("ControlAvailable"):
-        ids["services"] = {s.id for s in client.services.list()}
-    return ids
+        found["services"] = client.services.list()
+    return found
+
+
+def snapshot(client: docker.DockerClient) -> dict[str, set[str]]:
+    """IDs of everything that a page could create, right now."""
+    return {kind: {item.id for item in items} for kind, items in _resources(client).items()}
 
 
 def refuse_collisions(client: docker.DockerClient, steps: list[Snippet]) -> None:
     """Raise :class:`NameCollision` listing every name the page needs that is taken."""
     taken: list[str] = []
-    existing = {
-        "containers": {c.name for c in client.containers.list(all=True)},
-        "networks": {n.name for n in client.networks.list()},
-        "volumes": {v.name for v in client.volumes.list()},
-        "services": set(),
-    }
+    existing = {kind: {item.name for item in items} for kind, items in _resources(client).items()}
     for kind, names in names_created(steps).items():
         taken += [f"{kind[:-1]} {name!r}" for name in sorted(names & existing[kind])]
     if taken:
