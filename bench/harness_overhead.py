@@ -16,6 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from macros.report import Status  # noqa: E402
 from macros.runner.host_engine import EngineHost  # noqa: E402
 from macros.runner.page import PageRun  # noqa: E402
 from macros.snippets.match import fill_references  # noqa: E402
@@ -50,7 +51,7 @@ def time_runner(steps, docker_host: str) -> float:
     run = PageRun(steps, {"node1": EngineHost(docker_host)})
     results = run.run()
     elapsed = time.monotonic() - start
-    failed = [r for r in results if r.status != "passed"]
+    failed = [r for r in results if r.status != Status.PASSED]
     if failed:
         raise SystemExit(f"runner failed: {failed[0].reason}")
     return elapsed

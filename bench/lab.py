@@ -17,7 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from macros.lab.cleanup import cleanup_stale, residue  # noqa: E402
-from macros.lab.lab import Lab, exit_on_sigterm  # noqa: E402
+from macros.lab.lab import Lab  # noqa: E402
+from macros.signals import stop_on_signals  # noqa: E402
 
 PREFIX = "cnvb"
 
@@ -49,11 +50,25 @@ def measure(label: str, rounds: int, **shape: object) -> None:
     print(f"  up phases (median): {parts}")
 
 
+def probes(rounds: int) -> None:
+    """How long the capability probes take (run once per test session and per page run)."""
+    from macros.lab.probes import probe_all
+
+    seconds = []
+    for _ in range(rounds):
+        probe_all.cache_clear()
+        start = time.monotonic()
+        probe_all()
+        seconds.append(time.monotonic() - start)
+    print(f"capability probes: {summary(seconds)}")
+
+
 def main() -> int:
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 5
     cycles = int(sys.argv[2]) if len(sys.argv) > 2 else 20
-    exit_on_sigterm()
+    stop_on_signals()  # SIGTERM takes the lab being measured down, like Ctrl-C
     cleanup_stale(PREFIX)
+    probes(rounds)
     cycle(nodes=1)  # warm-up: fills the image cache, page cache
     measure("1 node", rounds, nodes=1)
     measure("3-node swarm", rounds, nodes=3, swarm=True)

@@ -1,41 +1,35 @@
 """The mkdocs-macros entry point: ``snippet()`` and ``topology()`` for the pages.
 
 Kept thin on purpose: parsing, rendering and diagrams live in plain modules so they do not
-depend on the site generator.
+depend on the site generator. Each build's state is one ``SiteBuild``, made by ``define_env``
+and kept on the plugin's ``env`` for the hooks below.
 """
 
 from __future__ import annotations
 
-import importlib
-import sys
 from typing import Any
 
-
-def _reload_project_modules() -> None:
-    """Let ``mkdocs serve`` pick up edits: drop cached ``macros.*`` submodules."""
-    for name in [name for name in sys.modules if name.startswith("macros.")]:
-        del sys.modules[name]
+BUILD_ATTRIBUTE = "cnv_build"
 
 
 def define_env(env: Any) -> None:
-    """Register the macros (called by mkdocs-macros on every build)."""
-    _reload_project_modules()
-    site = importlib.import_module("macros.site")
-    site.register(env)
+    """Register the macros (called by mkdocs-macros at the start of every build)."""
+    from .site import register
+
+    setattr(env, BUILD_ATTRIBUTE, register(env))
 
 
 def on_pre_page_macros(env: Any) -> None:
-    """Before Jinja runs on a page, refuse ``{{ }}`` that is not a macro call."""
-    guard = importlib.import_module("macros.jinja_guard")
-    site = importlib.import_module("macros.site")
-    guard.check_expressions(env.page.file.src_uri, env.markdown, site.MACROS)
+    """Before Jinja runs on a page: refuse anything but macro calls and malformed "not
+    verified here" notes, render every call."""
+    getattr(env, BUILD_ATTRIBUTE).prepare(env.page)
 
 
 def on_post_page_macros(env: Any) -> None:
     """After Jinja ran on a page, add its verification badge."""
-    importlib.import_module("macros.site").add_badge(env)
+    getattr(env, BUILD_ATTRIBUTE).add_badge()
 
 
 def on_post_build(env: Any) -> None:
     """Say how many diagrams this build drew and how many came from the cache."""
-    importlib.import_module("macros.site").log_diagram_stats()
+    getattr(env, BUILD_ATTRIBUTE).log_diagram_stats()

@@ -1,5 +1,10 @@
 #!/usr/bin/env bash
-# Provision a Debian 12 test host (as root, no registry needed); see DESIGN.md section 5.
+# Provision a test host (as root, no registry needed); see DESIGN.md section 5.
+#
+# On Debian it installs whatever is missing. Elsewhere it uses what is installed: an engine that
+# is new enough (Docker's own packages on Ubuntu, Fedora's moby-engine) and the tools the tests
+# need; on an apt-based system (Ubuntu) missing tools come from its own repositories; on any other
+# system it stops with one message listing what to install.
 #
 #   packages  Graphviz (`dot`) and the tools the tests use (ip, iptables, busybox-static, ...)
 #   engine    Debian's newest Docker engine: docker.io 28.5 + containerd 2 + tini-static from `sid`,
@@ -10,17 +15,22 @@
 # Idempotent: each phase checks first and only acts when something is missing, so a second run
 # changes nothing. `apt-get update` runs at most once, and only when a package must be installed.
 #
+# Usage: provision.sh [--plan]   (--plan: print what would be done, change nothing, no root)
+#
 # Environment:
 #   CNV_SKIP_ENGINE=1     only Graphviz and its font, nothing else (a docs-build-only machine)
+#   CNV_OS_RELEASE=FILE   read the distribution from FILE instead of /etc/os-release (tests)
+#   CNV_ENGINE_MIN=X.Y    oldest acceptable engine (default 28.5)
 #   CNV_DEBIAN_MIRROR=URI Debian mirror for `sid` (default: the one in this machine's apt sources)
 set -euo pipefail
 
-readonly ENGINE_MIN=28.5
+readonly ENGINE_MIN=${CNV_ENGINE_MIN:-28.5}
 readonly ENGINE_PKGS=(containerd tini-static docker.io)
 readonly COMPOSE_PKG=docker-compose
 readonly KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 readonly POLICY_RC=/usr/sbin/policy-rc.d
 readonly DOCKERD_LOG=/var/log/cnv-dockerd.log
+readonly LOCK_FILE=/run/lock/cnv-provision.lock
 readonly DOCKERD_WAIT=30
 readonly IMAGE=busybox:latest
 IMAGE_DIR=$(cd "$(dirname "$0")" && pwd)/busybox # Dockerfile, passwd, group
@@ -31,11 +41,14 @@ export LC_ALL=C DEBIAN_FRONTEND=noninteractive
 export PATH=$PATH:/usr/sbin:/sbin # dockerd is installed in /usr/sbin
 
 SKIP_ENGINE=${CNV_SKIP_ENGINE:-}
+OS_RELEASE=${CNV_OS_RELEASE:-/etc/os-release}
+PLAN=""            # set by --plan: say what would be done, do nothing
 TMP=""             # scratch directory, created on first use, removed on exit
 APT_UPDATED=""     # set once `apt-get update` ran
 POLICY_RC_SAVED="" # set while our policy-rc.d replaces the machine's one
 STATUS=""          # what the current phase did, printed by `phase`
 DOCKERD_PID=""     # the dockerd this script started
+lock_fd=""         # the open provisioning lock (see main)
 
 log() { printf 'provision: %s\n' "$*"; }
 warn() { printf 'provision: warning: %s\n' "$*" >&2; }
@@ -86,8 +99,43 @@ need_root() {
   [[ $EUID -eq 0 ]] || die "$1 needs root"
 }
 
+# os_field NAME: a field of os-release (ID, ID_LIKE, PRETTY_NAME), empty when absent.
+os_field() {
+  [[ -r $OS_RELEASE ]] || return 0
+  # shellcheck disable=SC1090 # the file is the distribution's (or a test's)
+  (. "$OS_RELEASE" && printf '%s\n' "${!1:-}")
+}
+
+is_debian() { [[ $(os_field ID) == debian ]]; }
+
+# apt-based: Debian itself or a derivative (Ubuntu), whose own repositories have the tools.
+uses_apt() { is_debian || [[ " $(os_field ID_LIKE) " == *" debian "* ]]; }
+
+# The command that shows a package is present, for systems without dpkg.
+package_command() {
+  case $1 in
+    graphviz) echo dot ;;
+    fonts-liberation2) echo fc-list ;;
+    iproute2) echo ip ;;
+    busybox-static) echo busybox ;;
+    util-linux) echo unshare ;;
+    procps) echo ps ;;
+    psmisc) echo fuser ;;
+    user-mode-linux) echo linux.uml ;;
+    kmod) echo modprobe ;;
+    iputils-ping) echo ping ;;
+    netcat-openbsd) echo nc ;;
+    uidmap) echo newuidmap ;;
+    *) echo "$1" ;;
+  esac
+}
+
 is_installed() {
-  [[ $(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null) == installed ]]
+  if uses_apt; then
+    [[ $(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null) == installed ]]
+  else
+    command -v "$(package_command "$1")" >/dev/null
+  fi
 }
 
 # version_ge A B: true when version A is B or newer (A empty: false).
@@ -111,17 +159,37 @@ ensure_packages() {
   # layouts, the same on every machine.
   local wanted=(graphviz fonts-liberation2) missing=() pkg
   if [[ -z $SKIP_ENGINE ]]; then
-    # chromium drives the browser tests (through Playwright, without a browser download).
-    wanted+=(iproute2 iptables busybox-static util-linux procps psmisc chromium)
+    wanted+=(iproute2 iptables busybox-static util-linux procps psmisc)
+    # a browser for the browser tests (through Playwright, without a browser download); a
+    # runner that already has one (CNV_CHROMIUM, google-chrome) keeps it
+    if [[ -z ${CNV_CHROMIUM:-} ]] && ! command -v google-chrome >/dev/null; then
+      wanted+=(chromium)
+    fi
+    # a full Linux kernel as a process, for steps this machine's kernel cannot run
+    wanted+=(user-mode-linux kmod)
+    # packet capture and connection tracking, shown on the pages
+    wanted+=(tcpdump conntrack)
+    # ping -M do (don't fragment) for path-MTU measurements; busybox ping has no -M
+    wanted+=(iputils-ping)
+    # a UDP client and server (busybox's nc has no -u), for the UDP publishing steps
+    wanted+=(netcat-openbsd)
+    # the rootless engine (dockerd-rootless.sh): user namespaces, user-mode networking
+    wanted+=(rootlesskit slirp4netns uidmap)
   fi
   for pkg in "${wanted[@]}"; do
     is_installed "$pkg" || missing+=("$pkg")
   done
   if ((${#missing[@]})); then
+    uses_apt || die "this is $(os_field PRETTY_NAME); install these first, then rerun:" \
+      "${missing[*]} (commands: $(for pkg in "${missing[@]}"; do package_command "$pkg"; done | xargs))"
+    if [[ -n $PLAN ]]; then
+      STATUS="would install (${missing[*]})"
+      return 0
+    fi
     apt_install "${missing[@]}"
     STATUS="installed (${missing[*]})"
   fi
-  command -v dot >/dev/null || die "graphviz is installed but there is no 'dot'"
+  [[ -n $PLAN ]] || command -v dot >/dev/null || die "graphviz is installed but there is no 'dot'"
 }
 
 # --- engine ------------------------------------------------------------------------------------
@@ -272,11 +340,18 @@ ensure_engine() {
   local have
   have=$(dockerd_version)
   if ! version_ge "$have" "$ENGINE_MIN" || ! command -v docker >/dev/null; then
+    is_debian || die "this is $(os_field PRETTY_NAME) with engine '${have:-none}': install" \
+      "Docker Engine $ENGINE_MIN or newer and its CLI (Docker's docker-ce packages, or" \
+      "Fedora's moby-engine), then rerun"
+    if [[ -n $PLAN ]]; then
+      STATUS="would download Debian sid's docker.io (installed: ${have:-none})"
+      return 0
+    fi
     install_engine
     have=$(dockerd_version)
     STATUS=installed
   fi
-  STATUS+=" ($have)"
+  STATUS+=" ($have, installed, nothing to download)"
 }
 
 # --- daemon ------------------------------------------------------------------------------------
@@ -291,7 +366,8 @@ server_version() {
 start_dockerd() {
   need_root "starting dockerd"
   printf '=== %s provision.sh starts dockerd\n' "$(date -Is)" >>"$DOCKERD_LOG"
-  DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 setsid nohup dockerd </dev/null >>"$DOCKERD_LOG" 2>&1 &
+  # dockerd must not inherit the provisioning lock, or it holds it for as long as it runs.
+  DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 setsid nohup dockerd </dev/null >>"$DOCKERD_LOG" 2>&1 {lock_fd}>&- &
   DOCKERD_PID=$!
 }
 
@@ -355,6 +431,19 @@ ensure_image() {
 # --- main --------------------------------------------------------------------------------------
 
 main() {
+  case ${1:-} in
+    --plan) PLAN=1 ;;
+    "") ;;
+    *) die "unknown argument '$1' (usage: provision.sh [--plan])" ;;
+  esac
+  if [[ -n $PLAN ]]; then
+    phase packages ensure_packages
+    [[ -n $SKIP_ENGINE ]] || phase engine ensure_engine
+    return 0
+  fi
+  # One provisioning at a time on this machine (apt and dockerd start are not re-entrant).
+  exec {lock_fd}>"$LOCK_FILE"
+  flock -w 900 "$lock_fd" || die "another provisioning held $LOCK_FILE for 900 s"
   phase packages ensure_packages
   if [[ -n $SKIP_ENGINE ]]; then
     log "engine skipped (CNV_SKIP_ENGINE)"

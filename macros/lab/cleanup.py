@@ -1,8 +1,10 @@
 """Remove a lab by its name alone, find labs whose owner died, and count what is left.
 
 Everything is found by name: namespaces ``<lab>-*``, cgroups ``<lab>-*``, directories and files
-``<lab>`` under the state and data roots, and processes that are inside a lab namespace or
-cgroup or carry a lab name or path in their arguments. Nothing without the name is touched.
+``<lab>`` under the state and data roots, processes that are inside a lab namespace or
+cgroup or carry a lab name or path in their arguments, and the rootless host's user
+``<lab>-rootless`` (its group and ``/etc/subuid``, ``/etc/subgid`` lines). Nothing without the
+name is touched.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import re
 import shutil
 from pathlib import Path
 
-from . import cgroups, netns, proc, state
+from . import cgroups, netns, proc, rootless, state
 from .names import DATA_ROOT, STATE_ROOT, check_prefix, name_re
 
 KILL_ROUNDS = 3
@@ -96,6 +98,7 @@ def remove_lab(name: str) -> list[str]:
             break
         survivors = proc.kill_all(pids)
     problems += [f"process {pid} survived SIGKILL" for pid in survivors]
+    problems += rootless.remove_users(lab)
     for group in cgroups.dirs(f"{name}-"):
         if not cgroups.remove(group):
             problems.append(f"cgroup {group} is still busy")
@@ -122,6 +125,7 @@ def lab_names(prefix: str) -> set[str]:
     for root in (STATE_ROOT, DATA_ROOT):
         if root.is_dir():
             found |= {m.group(1) for e in os.listdir(root) if (m := lab.match(e))}
+    found |= {m.group(1) for user in rootless.lab_users(lab) if (m := lab.match(user))}
     for p in lab_processes(lab):
         for text in (*p.args, *p.cgroups):
             found |= {m.group(1) for m in re.finditer(rf"(?<![a-z0-9]){lab.pattern}", text)}
@@ -139,9 +143,12 @@ def cleanup_stale(prefix: str = "cnv") -> list[str]:
     return removed
 
 
-def residue(prefix: str = "cnv") -> dict[str, int]:
-    """Count what labs of ``prefix`` left: namespaces, links, mounts, cgroups, processes, dirs."""
+def residue(prefix: str = "cnv", name: str | None = None) -> dict[str, int]:
+    """Count what labs of ``prefix`` (or only lab ``name``) left: namespaces, links, mounts,
+    cgroups, processes, dirs, users and their subordinate ID lines."""
     lab = name_re(check_prefix(prefix))
+    if name:
+        lab = re.compile(rf"({re.escape(name)})(?![0-9a-f])")
     spaces = [n for n in netns.names(f"{prefix}-") if lab.match(n)]
     links = [link for ns in [None, *spaces] for link in netns.links(ns)]
     ours = [link for link in links if lab.match(link.get("ifname", ""))]
@@ -152,12 +159,17 @@ def residue(prefix: str = "cnv") -> dict[str, int]:
         if re.search(rf"(/run/netns/|{STATE_ROOT}/|{DATA_ROOT}/){lab.pattern}", line)
     ]
     entries = [e for root in (STATE_ROOT, DATA_ROOT) if root.is_dir() for e in os.listdir(root)]
+    processes = lab_processes(lab)
     return {
         "netns": len(spaces),
         "veths": kinds.count("veth"),
         "bridges": kinds.count("bridge"),
         "mounts": len(mounts),
         "cgroups": sum(bool(lab.match(d.name)) for d in cgroups.dirs(f"{prefix}-")),
-        "processes": len(lab_processes(lab)),
+        "processes": len(processes),
+        "uml_processes": sum(bool(p.args) and p.args[0].endswith("linux.uml") for p in processes),
         "state_dirs": sum(bool(lab.match(e)) for e in entries),
+        "uml_scratch_dirs": sum(bool(lab.match(e)) and e.endswith(".uml") for e in entries),
+        "users": len(rootless.lab_users(lab)),
+        "subid_lines": rootless.subid_lines(lab),
     }

@@ -14,7 +14,7 @@ import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import netns, proc
 from .names import LabNames
@@ -46,6 +46,28 @@ def ping(sock: Path, timeout: float = 1.0) -> bool:
         return False
 
 
+def wait_answering(
+    sock: Path, process: subprocess.Popen | None, timeout: float, what: str, log: Path
+) -> None:
+    """Wait (bounded) until ``sock`` answers ``GET /_ping``; ``EngineError`` naming ``what``
+    (and the tail of ``log``) when ``process`` exits first or ``timeout`` runs out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if ping(sock):
+            return
+        if process and process.poll() is not None:
+            raise EngineError(
+                f"{what} exited with status {process.returncode} before unix://{sock} "
+                f"answered GET /_ping; {log}:\n{tail(log)}"
+            )
+        time.sleep(0.02)
+    pid = f" (pid {process.pid})" if process else ""
+    raise EngineError(
+        f"{what}{pid}: waited {timeout:g}s for unix://{sock} to answer GET /_ping; "
+        f"{log}:\n{tail(log)}"
+    )
+
+
 def tail(path: Path, lines: int = 25) -> str:
     try:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
@@ -60,6 +82,9 @@ class Engine:
     names: LabNames
     node: str
     dns: str
+    flags: tuple[str, ...] = ()
+    """More dockerd flags (the user-mode guest's engines start with ``--ip6tables=false``)."""
+    config: dict[str, Any] = field(default_factory=dict)
     process: subprocess.Popen | None = field(default=None, repr=False)
 
     @property
@@ -79,6 +104,16 @@ class Engine:
         return f"unix://{self.socket}"
 
     @property
+    def etc_docker(self) -> Path:
+        """The node's own ``/etc/docker`` (bind-mounted there for its dockerd and shells)."""
+        return self.names.etc_docker(self.node)
+
+    @property
+    def config_file(self) -> Path:
+        """The node's ``/etc/docker/daemon.json``: the page's configuration, or ``{}``."""
+        return self.etc_docker / "daemon.json"
+
+    @property
     def log(self) -> Path:
         return self.state_dir / "dockerd.log"
 
@@ -94,19 +129,21 @@ class Engine:
             "--exec-root", str(self.state_dir / "exec"),
             "--pidfile", str(self.state_dir / "dockerd.pid"),
             "-H", self.docker_host,
-            "--config-file", str(self.state_dir / "daemon.json"),
+            "--config-file", str(self.config_file),
             "--cgroup-parent", self.names.cgroup_parent(self.node),
-            "--dns", self.dns,
+            *self.flags,
         ]  # fmt: skip
-        wrapped = wrapper_argv(self.node, str(self.state_dir / "etc-docker"), dockerd)
+        if "dns" not in self.config:  # dockerd refuses a setting given as flag and in the file
+            dockerd += ["--dns", self.dns]
+        wrapped = wrapper_argv(self.node, str(self.etc_docker), dockerd)
         private = ["unshare", "--uts", "--mount", "--propagation", "slave"]
         return netns.exec_argv(self.names.netns(self.node), *private, *wrapped)
 
     def start(self) -> None:
         """Launch dockerd (returns at once; see ``wait_ready``)."""
-        (self.state_dir / "etc-docker").mkdir(parents=True, exist_ok=True)
+        self.etc_docker.mkdir(parents=True, exist_ok=True)
         self.data_root.mkdir(parents=True, exist_ok=True)
-        (self.state_dir / "daemon.json").write_text(json.dumps({}) + "\n")
+        self.config_file.write_text(json.dumps(self.config, indent=2) + "\n")
         env = {
             "PATH": proc.PATH,
             "HOME": os.environ.get("HOME", "/root"),
@@ -125,20 +162,7 @@ class Engine:
 
     def wait_ready(self, timeout: float = READY_TIMEOUT) -> None:
         """Wait (bounded) until the socket answers ``/_ping``; raise ``EngineError`` if not."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if ping(self.socket):
-                return
-            if self.process and self.process.poll() is not None:
-                raise EngineError(
-                    f"{self.node}: dockerd exited with status {self.process.returncode} before "
-                    f"{self.docker_host} answered GET /_ping; {self.log}:\n{tail(self.log)}"
-                )
-            time.sleep(0.02)
-        raise EngineError(
-            f"{self.node}: waited {timeout:g}s for {self.docker_host} to answer GET /_ping "
-            f"(dockerd pid {self.pid}); {self.log}:\n{tail(self.log)}"
-        )
+        wait_answering(self.socket, self.process, timeout, f"{self.node}: dockerd", self.log)
 
     def stop(self, timeout: float = STOP_TIMEOUT) -> None:
         """Remove every container, leave any swarm, then terminate dockerd."""

@@ -60,12 +60,12 @@ class LabNames:
         return f"{self.name}-br"
 
     def netns(self, host: str) -> str:
-        """Namespace of ``host`` (``node1`` .. ``node9``, ``client``)."""
+        """Namespace of ``host`` (``node1`` .. ``node9``, ``client``, ``rootless``)."""
         return f"{self.name}-{host}"
 
     def switch_port(self, host: str) -> str:
         """The switch-side veth of ``host``: ``cnv-3fa9c1-n1``, ``cnv-3fa9c1-c`` (<= 15 chars)."""
-        tag = "c" if host == "client" else "n" + host.removeprefix("node")
+        tag = {"client": "c", "rootless": "r"}.get(host) or "n" + host.removeprefix("node")
         port = f"{self.name}-{tag}"
         assert len(port) <= 15, port
         return port
@@ -90,3 +90,7 @@ class LabNames:
 
     def socket(self, node: str) -> Path:
         return self.node_state(node) / "docker.sock"
+
+    def etc_docker(self, node: str) -> Path:
+        """The node's own ``/etc/docker``, bind-mounted there for its engine and its shells."""
+        return self.node_state(node) / "etc-docker"

@@ -55,8 +55,12 @@ def make_switch(switch: str, bridge: str) -> None:
     batch(switch, [f"link add {bridge} type bridge", f"link set {bridge} up"])
 
 
-def plug(switch: str, bridge: str, port: str, host_ns: str, cidr: str) -> None:
-    """Cable ``host_ns`` to the switch: ``eth0`` with ``cidr`` there, ``port`` on the bridge."""
+def plug(switch: str, bridge: str, port: str, host_ns: str, *cidrs: str) -> None:
+    """Cable ``host_ns`` to the switch: ``eth0`` with ``cidrs`` there, ``port`` on the bridge.
+
+    IPv6 addresses skip duplicate address detection (``nodad``): usable at once, and the lab
+    plans unique addresses anyway.
+    """
     batch(
         switch,
         [
@@ -64,7 +68,8 @@ def plug(switch: str, bridge: str, port: str, host_ns: str, cidr: str) -> None:
             f"link set {port} master {bridge} up",
         ],
     )
-    batch(host_ns, [f"addr add {cidr} dev eth0", "link set eth0 up"])
+    addresses = [f"addr add {c} dev eth0" + (" nodad" if ":" in c else "") for c in cidrs]
+    batch(host_ns, [*addresses, "link set eth0 up"])
 
 
 def links(name: str | None = None) -> list[dict]:

@@ -8,6 +8,7 @@ what is loadable.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import shutil
@@ -16,6 +17,7 @@ import struct
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 
 from .proc import PATH, CommandError, run
 
@@ -29,6 +31,7 @@ NEEDED_FOR = {
     "macvlan": "the macvlan network driver needs macvlan links",
     "swarm": "swarm mode needs dockerd",
     "compose": "compose steps need the docker compose plugin",
+    "rootless": "the rootless host needs RootlessKit, slirp4netns, uidmap and user namespaces",
 }
 
 NETLINK_GENERIC = 16
@@ -62,10 +65,13 @@ def _result(name: str, ok: bool, detail: str) -> Probe:
     return Probe(name, False, f"{detail} ({NEEDED_FOR[name]})")
 
 
-def in_throwaway_netns(name: str, script: str) -> Probe:
+TIMEOUT = 5.0
+
+
+def in_throwaway_netns(name: str, script: str, timeout: float = TIMEOUT) -> Probe:
     """Run ``script`` with ``sh`` inside ``unshare -n`` (a namespace that vanishes after)."""
     try:
-        done = run(["unshare", "-n", "sh", "-c", script], timeout=5, check=False)
+        done = run(["unshare", "-n", "sh", "-c", script], timeout=timeout, check=False)
     except CommandError as error:
         return _result(name, False, str(error))
     message = (done.stderr or done.stdout).strip().splitlines()
@@ -112,28 +118,52 @@ def probe_swarm() -> Probe:
     return _result("swarm", bool(found), found or "no dockerd binary")
 
 
-def probe_compose() -> Probe:
+def probe_compose(timeout: float = TIMEOUT) -> Probe:
     try:
-        done = run(["docker", "compose", "version", "--short"], timeout=5, check=False)
+        done = run(["docker", "compose", "version", "--short"], timeout=timeout, check=False)
     except (CommandError, FileNotFoundError) as error:
         return _result("compose", False, str(error))
     text = (done.stdout or done.stderr).strip()
     return _result("compose", done.returncode == 0, text.splitlines()[-1] if text else "no output")
 
 
-def _probes() -> dict[str, Callable[[], Probe]]:
+def probe_rootless() -> Probe:
+    """The tools, ``/etc/subuid`` and ``/etc/subgid``, ``/dev/net/tun`` and unprivileged user
+    namespaces that ``dockerd-rootless.sh`` needs (nothing is started)."""
+    from .rootless import SUBID_FILES, missing_tools
+
+    missing = missing_tools()
+    if missing:
+        return _result("rootless", False, f"missing {', '.join(missing)}")
+    absent = [str(f) for f in (*SUBID_FILES, Path("/dev/net/tun")) if not f.exists()]
+    if absent:
+        return _result("rootless", False, f"no {', '.join(absent)}")
+    for sysctl, refusing in (
+        ("user/max_user_namespaces", "0"),
+        ("kernel/unprivileged_userns_clone", "0"),
+        ("kernel/apparmor_restrict_unprivileged_userns", "1"),
+    ):
+        with contextlib.suppress(OSError):
+            if Path(f"/proc/sys/{sysctl}").read_text().strip() == refusing:
+                return _result("rootless", False, f"{sysctl.replace('/', '.')} = {refusing}")
+    return _result("rootless", True, "rootlesskit, slirp4netns, uidmap and user namespaces")
+
+
+def _probes(timeout: float) -> dict[str, Callable[[], Probe]]:
     probes: dict[str, Callable[[], Probe]] = {"ipvs": probe_ipvs}
     for name, script in LINK_PROBES.items():
-        probes[name] = functools.partial(in_throwaway_netns, name, script)
+        probes[name] = functools.partial(in_throwaway_netns, name, script, timeout)
     probes["swarm"] = probe_swarm
-    probes["compose"] = probe_compose
+    probes["compose"] = functools.partial(probe_compose, timeout)
+    probes["rootless"] = probe_rootless
     return probes
 
 
 @functools.cache
-def probe_all() -> dict[str, Probe]:
-    """Every probe, run in parallel, once per process."""
-    probes = _probes()
+def probe_all(timeout: float = TIMEOUT) -> dict[str, Probe]:
+    """Every probe, run in parallel, once per process; ``timeout`` bounds each command (a
+    user-mode guest, one slow CPU, passes a longer one)."""
+    probes = _probes(timeout)
     with ThreadPoolExecutor(max_workers=len(probes)) as pool:
         futures = {name: pool.submit(probe) for name, probe in probes.items()}
     return {name: future.result() for name, future in futures.items()}

@@ -11,7 +11,10 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+STANDARD_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+TOOLS_FIRST = os.environ.get("CNV_TOOLS_FIRST", "")
+"""A folder searched before the standard ones (the user-mode guest's legacy iptables links)."""
+PATH = f"{TOOLS_FIRST}:{STANDARD_PATH}" if TOOLS_FIRST else STANDARD_PATH
 
 
 class CommandError(RuntimeError):

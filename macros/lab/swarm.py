@@ -13,7 +13,12 @@ class SwarmError(RuntimeError):
     """The swarm did not form in time; the message lists the nodes' states."""
 
 
-def form(docker_hosts: dict[str, str], addresses: dict[str, str], managers: int = 1) -> None:
+def form(
+    docker_hosts: dict[str, str],
+    addresses: dict[str, str],
+    managers: int = 1,
+    timeout: float = READY_TIMEOUT,
+) -> None:
     """Make ``node1`` the first manager, join ``node2..`` (the first ``managers`` as managers).
 
     Managers join one after another (raft membership changes are serialised anyway);
@@ -40,7 +45,7 @@ def form(docker_hosts: dict[str, str], addresses: dict[str, str], managers: int 
         join(node, tokens["Manager"])
     with ThreadPoolExecutor(max_workers=max(1, len(workers))) as pool:
         list(pool.map(lambda node: join(node, tokens["Worker"]), workers))
-    wait_ready(docker_hosts[first], len(docker_hosts))
+    wait_ready(docker_hosts[first], len(docker_hosts), timeout)
 
 
 def wait_ready(manager: str, expected: int, timeout: float = READY_TIMEOUT) -> None:

@@ -12,7 +12,8 @@ exec`` already makes one; the second one is a guard should that ever change). It
    them). Bind mounts from ``/proc/1/root`` would fail: the source is another mount namespace;
 3. bind-mounts the node's own ``/etc/docker`` (otherwise all engines share it) and hides any
    system containerd socket in ``/run/containerd`` (dockerd would use that containerd instead
-   of starting its own, sharing it with the host);
+   of starting its own, sharing it with the host) and the system D-Bus in ``/run/dbus`` (on a
+   host running firewalld, dockerd would add its rules to the host's firewall through it);
 4. execs the command (dockerd), keeping the PID.
 
 The host namespaces are identified by the caller, not by ``/proc/1/ns``: PID 1 may not let
@@ -54,6 +55,7 @@ fi
 mountpoint -q "$cg" || die "no cgroup hierarchy to mount at $cg"
 if [ -d /etc/docker ]; then mount --bind "$etc" /etc/docker; fi
 if [ -d /run/containerd ]; then mount -t tmpfs -o mode=711 cnv-containerd /run/containerd; fi
+if [ -d /run/dbus ]; then mount -t tmpfs -o mode=755 cnv-dbus /run/dbus; fi
 exec "$@"
 """
 

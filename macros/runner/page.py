@@ -7,6 +7,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from ..report import Status
+from ..snippets.errors import SnippetError
 from ..snippets.match import MissingCapture, fill_references, match_command
 from ..snippets.model import Command, Snippet
 from .session import CommandTimeout, Outcome, ShellSession
@@ -28,16 +30,28 @@ class Capability:
     detail: str = ""
 
 
+def has_capability(capabilities: Mapping[str, Capability], name: str) -> bool:
+    """Whether ``capabilities`` allow ``name``; one never probed is assumed present, as the
+    steps that name it would then simply run."""
+    known = capabilities.get(name)
+    return known is None or known.ok
+
+
 @dataclass
 class StepResult:
-    """How one step went: ``passed``, ``failed``, ``skipped``, ``not run``, ``updated``, or
-    ``unchecked`` (a teardown step run after a failure, its output not compared)."""
+    """How one step went; a skipped step names the capabilities it lacked in ``missing``."""
 
     step: Snippet
-    status: str
+    status: Status
     reason: str = ""
     seconds: float = 0.0
     outcomes: list[Outcome] = field(default_factory=list)
+    missing: tuple[str, ...] = ()
+
+    def summary(self) -> str:
+        """One line: status, snippet, seconds and the reason, e.g. for progress output."""
+        reason = f"  {self.reason}" if self.reason else ""
+        return f"{self.status:>9}  {self.step.path}  {self.seconds:.2f}s{reason}"
 
 
 class PageRun:
@@ -49,18 +63,29 @@ class PageRun:
         hosts: Mapping[str, Host],
         capabilities: Mapping[str, Capability] | None = None,
         update: bool = False,
+        progress: Callable[[str], None] | None = None,
+        patience: float = 1.0,
     ) -> None:
         self.steps = steps
+        self.progress = progress
         self.update = update
+        self.patience = patience
+        """Factor on every step's ``timeout`` and ``poll`` (a user-mode guest is slower)."""
         self.hosts = hosts
         self.capabilities = capabilities or {}
         self.captures: dict[str, str] = {}
         self.sessions: dict[str, ShellSession] = {}
         self.results: list[StepResult] = []
         self.checkpoint_failure = ""
+        self.checkpoint_ran = False
 
-    def run(self, checkpoint: Callable[[], None] | None = None) -> list[StepResult]:
-        """Run every step; ``checkpoint`` runs after the last ordinary step passed.
+    def run(
+        self,
+        checkpoint: Callable[[], None] | None = None,
+        before_step: Callable[[Snippet], None] | None = None,
+    ) -> list[StepResult]:
+        """Run every step; ``checkpoint`` runs after the last ordinary step passed, and
+        ``before_step`` before each ordinary step that runs.
 
         An ``AssertionError`` from the checkpoint is kept in ``checkpoint_failure``.
 
@@ -72,27 +97,35 @@ class PageRun:
         try:
             for step in main:
                 if self.failed:
-                    self.results.append(StepResult(step, "not run", "an earlier step failed"))
+                    self._done(StepResult(step, Status.NOT_RUN, "an earlier step failed"))
                 else:
-                    self.results.append(self.run_step(step))
+                    if before_step:
+                        before_step(step)
+                    self._done(self.run_step(step))
             if checkpoint and not self.failed:
                 try:
                     checkpoint()
                 except AssertionError as error:
                     self.checkpoint_failure = str(error)
+                self.checkpoint_ran = True
         except BaseException:
             self.close()
             raise
         finally:
             check = not self.failed
             for step in teardown:
-                self.results.append(self.run_step(step, check=check))
+                self._done(self.run_step(step, check=check))
             self.close()
         return self.results
 
+    def _done(self, result: StepResult) -> None:
+        self.results.append(result)
+        if self.progress:
+            self.progress(result.summary())
+
     @property
     def failed(self) -> bool:
-        failed_step = any(result.status == "failed" for result in self.results)
+        failed_step = any(result.status == Status.FAILED for result in self.results)
         return failed_step or bool(self.checkpoint_failure)
 
     def run_step(self, step: Snippet, check: bool = True) -> StepResult:
@@ -101,34 +134,41 @@ class PageRun:
         With ``check`` false (teardown after a failure) every command runs and the output is
         not compared: what is left to clean up depends on where the page stopped.
         """
-        missing = [name for name in step.requires if not self._has(name)]
+        missing = tuple(
+            name for name in step.requires if not has_capability(self.capabilities, name)
+        )
         if missing:
             reasons = "; ".join(f"{name}: {self.capabilities[name].detail}" for name in missing)
-            return StepResult(step, "skipped", f"needs {', '.join(missing)} ({reasons})")
+            return StepResult(step, Status.SKIPPED, reasons, missing=missing)
         if step.host not in self.hosts:
             known = ", ".join(sorted(self.hosts))
-            return StepResult(step, "failed", f"{step.path}: no host {step.host!r} (have {known})")
-        result = StepResult(step, "passed")
+            reason = f"{step.path}: no host {step.host!r} (have {known})"
+            return StepResult(step, Status.FAILED, reason)
+        result = StepResult(step, Status.PASSED)
         start = time.monotonic()
         for command in step.commands:
             try:
                 outcome, diff = self._run_command(step, command, check)
             except CommandTimeout as error:
                 self.sessions.pop(step.host).close()
-                result.status = "failed"
-                result.reason = f"{command.location}: {error} (after {step.timeout:g} s)"
+                result.status = Status.FAILED
+                waited = step.timeout * self.patience
+                result.reason = f"{command.location}: {error} (after {waited:g} s)"
                 break
             except MissingCapture as error:
-                result.status, result.reason = "failed", f"{command.location}: {error}"
+                result.status, result.reason = Status.FAILED, f"{command.location}: {error}"
+                break
+            except SnippetError as error:  # e.g. a regex that took too long to match
+                result.status, result.reason = Status.FAILED, str(error)
                 break
             result.outcomes.append(outcome)
             if not check:
-                result.status, result.reason = "unchecked", "ran after an earlier failure"
+                result.status, result.reason = Status.UNCHECKED, "ran after an earlier failure"
             elif diff and self.update:
-                result.status = "updated"
+                result.status = Status.UPDATED
                 result.reason += diff + "\n"
             elif diff:
-                result.status = "failed"
+                result.status = Status.FAILED
                 result.reason = f"{command.location}: output does not match\n{diff}"
                 break
         result.seconds = time.monotonic() - start
@@ -139,11 +179,12 @@ class PageRun:
     ) -> tuple[Outcome, str]:
         session = self._session(step.host)
         text = fill_references(command.text, self.captures)
+        timeout, poll = step.timeout * self.patience, step.poll * self.patience
         if not check:
-            return session.run(text, timeout=step.timeout), ""
-        deadline = time.monotonic() + step.poll
-        for _attempt in range(int(step.poll / POLL_INTERVAL) + 1):
-            outcome = session.run(text, timeout=step.timeout)
+            return session.run(text, timeout=timeout), ""
+        deadline = time.monotonic() + poll
+        for _attempt in range(int(poll / POLL_INTERVAL) + 1):
+            outcome = session.run(text, timeout=timeout)
             found = match_command(command, outcome.output, outcome.exit_status, self.captures)
             if found.ok or self.update:
                 self.captures.update(found.captures)
@@ -152,12 +193,8 @@ class PageRun:
             if time.monotonic() + POLL_INTERVAL > deadline:
                 break
             time.sleep(POLL_INTERVAL)
-        waited = f" (polled for {step.poll:g} s)" if step.poll else ""
+        waited = f" (polled for {poll:g} s)" if poll else ""
         return outcome, found.diff + waited
-
-    def _has(self, capability: str) -> bool:
-        known = self.capabilities.get(capability)
-        return known is None or known.ok
 
     def _session(self, host: str) -> ShellSession:
         if host not in self.sessions:

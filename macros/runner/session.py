@@ -15,6 +15,8 @@ import subprocess
 import time
 from dataclasses import dataclass
 
+from ..lab.proc import PATH
+
 CLEAN_ENV = {
     "LANG": "C.UTF-8",
     "LC_ALL": "C.UTF-8",
@@ -22,7 +24,7 @@ CLEAN_ENV = {
     "COLUMNS": "80",
     "NO_COLOR": "1",
     "DOCKER_CLI_HINTS": "false",
-    "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+    "PATH": PATH,
     "HOME": "/root",
 }
 

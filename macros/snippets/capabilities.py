@@ -12,7 +12,8 @@ CAPABILITIES: dict[str, str] = {
     "macvlan": "the macvlan network driver",
     "swarm": "Docker Swarm mode",
     "compose": "the docker compose plugin",
+    "rootless": "a rootless engine (RootlessKit, slirp4netns, uidmap, user namespaces)",
 }
 
-HOST_PATTERN = r"node[1-9]|client"
-"""Host targets a step may name: the lab's nodes and the outside client."""
+HOST_PATTERN = r"node[1-9]|client|rootless"
+"""Host targets a step may name: the lab's nodes, the outside client and the rootless host."""

@@ -7,7 +7,9 @@ import fnmatch
 import re
 from dataclasses import dataclass, field
 
+from .errors import SnippetError
 from .model import CAPTURE_REF, Command, ExpectedLine
+from .patterns import PatternTimeout, fullmatch
 
 
 class MissingCapture(KeyError):
@@ -53,13 +55,20 @@ def output_lines(output: str) -> list[str]:
 
 
 def match_line(expected: ExpectedLine, actual: str, captures: dict[str, str]) -> dict | None:
-    """Return the captures this line makes if it matches ``actual``, else ``None``."""
+    """Return the captures this line makes if it matches ``actual``, else ``None``.
+
+    A regex that takes too long raises ``SnippetError`` naming its line.
+    """
     if expected.kind == "literal":
         return {} if fill_references(expected.sample, captures).rstrip() == actual else None
     if expected.kind == "glob":
         pattern = fill_references(expected.pattern, captures)
         return {} if fnmatch.fnmatchcase(actual, pattern) else None
-    found = re.fullmatch(fill_references(expected.pattern, captures, escape=True), actual)
+    try:
+        found = fullmatch(fill_references(expected.pattern, captures, escape=True), actual)
+    except PatternTimeout as error:
+        location = expected.location
+        raise SnippetError(location.path, location.line, str(error)) from None
     if found is None:
         return None
     return {name: value for name, value in found.groupdict().items() if value is not None}

@@ -6,6 +6,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+ESCAPE = "\\"
+"""First on an output line: the rest is output, never a command, directive or exit status."""
+SYNTAX_START = re.compile(r"^(?:[$>](?: |$)|#\||\\|\[\d+\]$)")
+"""How a line starts when it would read as a command, continuation, directive, escape or
+exit status."""
 CAPTURE_REF = re.compile(r"%\{([A-Za-z_][A-Za-z0-9_]*)\}")
 """A reference to a named capture, e.g. ``%{net_id}``, in a command or an expected line."""
 
@@ -28,7 +33,8 @@ class ExpectedLine:
     ``kind`` is ``literal`` (compared as is, after capture references are filled in),
     ``re`` (a Python regular expression that must match the whole line; named groups
     become captures) or ``glob`` (``*`` and ``?`` wildcards). ``sample`` is the line a
-    real run printed; it is what the page shows, so readers never see pattern syntax.
+    real run printed (taken as it is: capture references are filled in literal lines only);
+    it is what the page shows, so readers never see pattern syntax.
     """
 
     kind: str
@@ -43,8 +49,13 @@ class ExpectedLine:
     def to_text(self) -> str:
         """The line as it is written in the snippet file."""
         if self.kind == "literal":
-            return self.sample
-        return f"{self.sample}  ({self.kind}: {self.pattern})"
+            return escaped(self.sample)
+        return escaped(f"{self.sample}  ({self.kind}: {self.pattern})")
+
+
+def escaped(text: str) -> str:
+    """``text`` as an output line of a snippet file: behind ``ESCAPE`` if it starts like syntax."""
+    return ESCAPE + text if SYNTAX_START.match(text) else text
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,10 @@ The format, in one example::
 
 ``#|`` lines before the first command are directives, ``$`` starts a command, ``>``
 continues it, every other line is expected output: literal unless it ends in
-``(re: ...)`` or ``(glob: ...)``, in which case the text before it is the sample a real
-run printed. ``[N]`` as the last output line is the expected exit status.
+``(re: ...)`` or ``(glob: ...)`` after two spaces, in which case the text before it is the
+sample a real run printed. ``[N]`` as the last output line is the expected exit status. An
+output line that starts with ``\\`` is output whatever follows (the backslash is dropped), so
+recorded output can never be read back as a command, a directive or an exit status.
 """
 
 from __future__ import annotations
@@ -21,23 +23,27 @@ import re
 from pathlib import Path
 
 from .capabilities import CAPABILITIES, HOST_PATTERN
-from .errors import SnippetError
-from .model import Command, ExpectedLine, Location, Snippet
+from .errors import SnippetError, read_source
+from .model import ESCAPE, Command, ExpectedLine, Location, Snippet
+from .patterns import check_regex
 
-PATTERN_SUFFIX = re.compile(r"^(?P<sample>.*?) {2,}\((?P<kind>re|glob): (?P<pattern>.*)\)$")
-EXIT_STATUS = re.compile(r"^\[(\d{1,3})\]$")
+PATTERN_SUFFIX = re.compile(r"^(?P<sample>(?:.*\S)?) {2,}\((?P<kind>re|glob): (?P<pattern>.*)\)$")
+"""A pattern line; the last marker on the line counts, so a sample may itself end like one."""
+ONE_SPACE_MARKER = re.compile(r"^(?:.*\S)? ?\((?:re|glob): .*\)$")
+EXIT_STATUS = re.compile(r"^\[(\d+)\]$")
 DIRECTIVE = re.compile(r"^#\|\s*(?P<key>[a-z-]+)\s*(?::\s*(?P<value>.*?))?\s*$")
 FLAG_DIRECTIVES = {"teardown"}
 VALUE_DIRECTIVES = {"host", "requires", "timeout", "poll", "recorded"}
+NEAR_MISS_DIRECTIVE = re.compile(
+    rf"^#(?:\s+\||\s*(?:{'|'.join(sorted(FLAG_DIRECTIVES | VALUE_DIRECTIVES))})\s*(?::|$))"
+)
+"""``# | teardown``, ``#teardown``: meant as a directive, read as a comment."""
 
 
 def parse_snippet(path: Path, text: str | None = None, name: str | None = None) -> Snippet:
     """Parse the snippet at ``path`` (or ``text``, reported as ``path``)."""
     if text is None:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise SnippetError(path, 1, "snippet file does not exist") from None
+        text = read_source(path, "snippet file")
     lines = text.splitlines()
     header, first_command = _split_header(path, lines)
     directives = _parse_directives(path, header)
@@ -72,6 +78,13 @@ def _parse_directives(path: Path, header: list[str]) -> dict:
     seen: dict[str, int] = {}
     for number, line in enumerate(header, start=1):
         if not line.startswith("#|"):
+            if NEAR_MISS_DIRECTIVE.match(line):
+                raise SnippetError(
+                    path,
+                    number,
+                    f"{line.strip()!r} looks like a directive but is read as a comment: "
+                    "directives start with '#|' (no space between)",
+                )
             continue
         match = DIRECTIVE.match(line)
         key = match["key"] if match else line[2:].strip()
@@ -95,7 +108,9 @@ def _directive_value(path: Path, number: int, key: str, value: str | None):
     if key == "host":
         if not re.fullmatch(HOST_PATTERN, value):
             raise SnippetError(
-                path, number, f"unknown host target {value!r} (use node1..node9 or client)"
+                path,
+                number,
+                f"unknown host target {value!r} (use node1..node9, client or rootless)",
             )
         return value
     if key == "requires":
@@ -146,6 +161,9 @@ def _parse_command(
     exit_status = 0
     if body and (status := EXIT_STATUS.match(body[-1])):
         exit_status = int(status[1])
+        if exit_status > 255:
+            number = body_start + len(body)
+            raise SnippetError(path, number, f"exit status {body[-1]} is out of range (0..255)")
         body = body[:-1]
     expected = [
         _parse_expected(path, body_start + offset + 1, line) for offset, line in enumerate(body)
@@ -161,19 +179,34 @@ def _parse_command(
 
 def _parse_expected(path: Path, number: int, line: str) -> ExpectedLine:
     location = Location(path, number)
+    if line.startswith(ESCAPE):
+        line = line[len(ESCAPE) :]
+    elif line.startswith("#|"):
+        raise SnippetError(
+            path,
+            number,
+            "directive after a command: directives go before the first command "
+            f"(output that starts with '#|' is written '{ESCAPE}#|...')",
+        )
+    elif EXIT_STATUS.match(line):
+        raise SnippetError(path, number, "exit status [N] must be the last output line")
     match = PATTERN_SUFFIX.match(line)
     if not match:
-        if EXIT_STATUS.match(line):
-            raise SnippetError(path, number, "exit status [N] must be the last output line")
+        if ONE_SPACE_MARKER.match(line):
+            raise SnippetError(
+                path,
+                number,
+                "a pattern marker needs two spaces between the sample and '(re: ...)' or "
+                "'(glob: ...)'",
+            )
         return ExpectedLine("literal", line, line, location)
     kind, pattern = match["kind"], match["pattern"]
     if not pattern:
         raise SnippetError(path, number, f"empty {kind} pattern")
     if kind == "re":
-        try:
-            re.compile(pattern)
-        except re.error as error:
-            raise SnippetError(path, number, f"malformed regex {pattern!r}: {error}") from None
+        problem = check_regex(pattern)
+        if problem:
+            raise SnippetError(path, number, problem)
     elif pattern.count("[") != pattern.count("]"):
         raise SnippetError(path, number, f"malformed glob {pattern!r}: unbalanced brackets")
     return ExpectedLine(kind, match["sample"], pattern, location)

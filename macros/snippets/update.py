@@ -8,9 +8,11 @@ expected lines, except that a pattern or capture line which matches a real line 
 from __future__ import annotations
 
 import difflib
+import re
 
 from .match import match_line, output_lines
-from .model import Command, ExpectedLine, Snippet
+from .model import CAPTURE_REF, Command, ExpectedLine, Snippet, escaped
+from .parse import ONE_SPACE_MARKER, PATTERN_SUFFIX
 
 
 def updated_text(
@@ -74,8 +76,19 @@ def _updated_output(
                 pointer = candidate + 1
                 break
         else:
-            result.append(line)
+            result.append(recorded_line(line))
     return result
+
+
+def recorded_line(line: str) -> str:
+    """A real output line as the update mode writes it, so it reads back as exactly itself.
+
+    A line that starts like syntax goes behind the escape; one that ends like a pattern
+    marker or holds a ``%{name}`` becomes a regex line matching exactly that text.
+    """
+    if PATTERN_SUFFIX.match(line) or ONE_SPACE_MARKER.match(line) or CAPTURE_REF.search(line):
+        return escaped(f"{line}  (re: {re.escape(line)})")
+    return escaped(line)
 
 
 def _kept(expected: ExpectedLine, actual: str, keep_sample: bool) -> str:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Read the engine ``DOCKER_HOST`` points at; write its diagram or print differences."""
+    """Read the engine the docker CLI would use; write its diagram or print differences.
+
+    The engine is found by ``find_endpoint`` (``DOCKER_HOST``, else the current Docker
+    context, else the default socket); when none answers, one line says why (exit status 2).
+    """
     parser = argparse.ArgumentParser(prog="python -m macros draw", description=__doc__)
     parser.add_argument("-o", "--output", type=Path, default=Path("topology.svg"))
     parser.add_argument(
@@ -19,19 +22,23 @@ def main(argv: list[str] | None = None) -> int:
 
     import docker
 
+    from ..runner.connect import EngineUnreachable, connect, find_endpoint
     from .compare import compare, format_diff
     from .live import topology_from_engine
     from .render import alt_text, render_svg
     from .specs import get_spec
 
     try:
-        client = docker.from_env()
-        client.ping()
-    except docker.errors.DockerException as error:
-        where = os.environ.get("DOCKER_HOST", "the default socket /var/run/docker.sock")
-        print(f"error: no Docker engine answers at {where} ({error})", file=sys.stderr)
+        endpoint = find_endpoint()
+        client = connect(endpoint)
+    except (EngineUnreachable, docker.errors.DockerException) as error:
+        print(f"error: {error}", file=sys.stderr)
         return 2
-    live = topology_from_engine(client)
+    try:
+        live = topology_from_engine(client)
+    except docker.errors.DockerException as error:
+        print(f"error: the engine at {endpoint.host} failed to answer: {error}", file=sys.stderr)
+        return 2
     if args.compare:
         differences = compare(get_spec(args.compare), live)
         print(format_diff(differences))

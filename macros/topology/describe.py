@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from .model import Container, Network, Topology
+from collections.abc import Mapping
+
+from .model import Container, Edge, Network, Topology
 
 
-def alt_text(topo: Topology) -> str:
-    """One sentence naming every network (driver, subnet) and container (networks, IPs)."""
+def alt_text(topo: Topology, verdicts: Mapping[Edge, str] | None = None) -> str:
+    """One sentence naming every network (driver, subnet) and container (networks, IPs),
+    and the traffic each edge shows with its verdict (works, refused, unverified)."""
+    verdicts = verdicts or {}
     parts = [_network_part(topo, network) for network in topo.networks]
     parts += [_loose_container(c) for c in topo.containers if not c.attachments]
     for service in topo.services:
@@ -17,7 +21,7 @@ def alt_text(topo: Topology) -> str:
     if topo.hosts:
         parts.append("hosts " + _join([h.name + _paren(h.address) for h in topo.hosts]))
     parts += [
-        f"{e.src} to {e.dst}: {e.label}" if e.label else f"{e.src} to {e.dst}" for e in topo.edges
+        f"{e.src} to {e.dst}: {e.label} ({verdicts.get(e, 'unverified')})" for e in topo.edges
     ]
     sentence = f"Diagram of {topo.title}: " + "; ".join(parts) + "."
     return sentence.replace("[", "(").replace("]", ")").replace("\n", " ")

@@ -10,8 +10,7 @@ the SVG is scaled into the content column.
 from __future__ import annotations
 
 import math
-import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from html import escape
 from pathlib import Path
@@ -24,6 +23,7 @@ from diagrams.onprem.network import CiscoSwitchL2 as Switch
 
 from .model import Container, Network, Service, Topology
 from .model import Edge as Traffic
+from .verdicts import Verdict
 
 FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
 TEXT = "#37474f"  # names: dark blue-grey, also readable on Material's light slate panel
@@ -32,7 +32,7 @@ LINK = "#90a4ae"  # network-to-container wires
 ADDRESS = "#1e6fa8"  # the address on each wire
 OK = "#2e7d32"
 FAIL = "#e53935"
-NEUTRAL = "#2b7bb9"
+UNVERIFIED = "#78909c"
 CLUSTER_FILL = "#f3f5f7"  # opaque: the box stays a light card on a dark page too
 CLUSTER_LINE = "#b0bec5"
 ICON_PX = 52  # container and client icons (the whale fills little of its square)
@@ -57,8 +57,22 @@ NODE_ATTRS = {"fontname": FONT, "fontsize": str(NAME_PT), "fontcolor": TEXT}
 EDGE_ATTRS = {"fontname": FONT, "fontsize": str(DETAIL_PT)}
 
 
-def draw(topo: Topology, filename: Path) -> Path:
-    """Render ``topo`` with diagrams to ``<filename>.svg`` and return that path."""
+MARKS = {
+    Verdict.WORKS: (OK, "✓ works", "dashed"),
+    Verdict.REFUSED: (FAIL, "✗ refused", "dashed"),
+    Verdict.UNVERIFIED: (UNVERIFIED, "? not verified", "dotted"),
+}
+"""Colour, mark and line style of a traffic edge, by its verdict."""
+
+
+def draw(
+    topo: Topology, filename: Path, verdicts: Mapping[Traffic, Verdict] | None = None
+) -> Path:
+    """Render ``topo`` with diagrams to ``<filename>.svg`` and return that path.
+
+    ``verdicts`` says how each traffic edge is drawn; an edge without one is unverified.
+    """
+    verdicts = verdicts or {}
     with Diagram(
         topo.title,
         filename=str(filename),
@@ -110,7 +124,8 @@ def draw(topo: Topology, filename: Path) -> Path:
         everything = {**networks, **nodes}
         outside = {c.name for c in topo.clients}
         for edge in topo.edges:
-            _traffic(everything[edge.src], everything[edge.dst], edge, edge.src in outside)
+            verdict = verdicts.get(edge, Verdict.UNVERIFIED)
+            _traffic(everything[edge.src], everything[edge.dst], edge, verdict, edge.src in outside)
     return filename.with_suffix(".svg")
 
 
@@ -214,6 +229,9 @@ def _icon_node(
     )
 
 
+OPTION_PREFIX = "com.docker.network."
+
+
 def _network_details(network: Network) -> list[str]:
     """Driver and subnet, gateway, then flags and options."""
     details = [f"{network.driver} · {network.subnet}" if network.subnet else network.driver]
@@ -223,11 +241,17 @@ def _network_details(network: Network) -> list[str]:
         "default network" if network.default else "",
         "internal" if network.internal else "",
         "attachable" if network.attachable else "",
-        *(f"{k}={v}" if v else k for k, v in network.options),
     ]
     if any(flags):
         details.append(", ".join(f for f in flags if f))
+    details += [_option_text(key, value) for key, value in network.options]
     return details
+
+
+def _option_text(key: str, value: str) -> str:
+    """One ``-o`` option per line, without the ``com.docker.network.`` every key shares."""
+    short = key.removeprefix(OPTION_PREFIX)
+    return f"{short}={value}" if value else short
 
 
 def _network_node(network: Network, lines: int) -> Node:
@@ -238,9 +262,7 @@ def _network_node(network: Network, lines: int) -> Node:
 def _container_details(container: Container) -> list[str]:
     """Network mode (when not attached to networks) and published ports."""
     details = [f"--network {container.network_mode}"] if container.network_mode else []
-    for port in container.ports:
-        host = f"{port.host_ip}:" if port.host_ip else ""
-        details.append(f"-p {host}{port.host_port}:{port.container_port}/{port.protocol}")
+    details += [f"-p {port}" for port in container.ports]
     return details
 
 
@@ -253,7 +275,7 @@ def _service_details(service: Service) -> list[str]:
     """Replicas and endpoint mode, then published ports."""
     count = "global" if service.mode == "global" else f"{service.replicas} replicas"
     details = [f"service · {count} · {service.endpoint_mode}"]
-    details += [f"{p.published}:{p.target}/{p.protocol} ({p.mode})" for p in service.ports]
+    details += [str(port) for port in service.ports]
     return details
 
 
@@ -267,18 +289,16 @@ def _wire(network: Node, node: Node, address: str | None) -> None:
     network - Edge(label=f" {address} " if address else "", fontname=FONT, **attrs) - node
 
 
-def _traffic(src: Node, dst: Node, edge: Traffic, ranked: bool) -> None:
-    """A dashed arrow for traffic the page shows; green if it works, red if it fails.
+def _traffic(src: Node, dst: Node, edge: Traffic, verdict: Verdict, ranked: bool) -> None:
+    """An arrow for traffic the page shows: green if it works, red if it is refused, grey and
+    dotted if no recorded step proves it.
 
     Traffic does not shape the layout, except from an outside client (``ranked``), which is
     then drawn above what it talks to.
     """
-    ok = edge.ok
-    if ok is None:
-        ok = True if "✓" in edge.label else False if "✗" in edge.label else None
-    colour = NEUTRAL if ok is None else OK if ok else FAIL
+    colour, mark, style = MARKS[verdict]
     attrs = {
-        "style": "dashed",
+        "style": style,
         "penwidth": "2",
         "color": colour,
         "fontcolor": colour,
@@ -286,21 +306,17 @@ def _traffic(src: Node, dst: Node, edge: Traffic, ranked: bool) -> None:
         "constraint": "true" if ranked else "false",
         "arrowsize": "0.8",
     }
-    src >> Edge(label=_wrap(edge.label), fontname=FONT, **attrs) >> dst
+    src >> Edge(label=f"{_wrap(edge.label)}\n{mark}", fontname=FONT, **attrs) >> dst
 
 
 def _wrap(text: str) -> str:
-    """Break a long edge label into balanced lines so it does not widen the diagram.
-
-    A ✓/✗ verdict ends a line: "ping web2 ✓ (embedded DNS)" becomes two lines.
-    """
+    """Break a long edge label into balanced lines so it does not widen the diagram."""
+    count = math.ceil(len(text.strip()) / WRAP) or 1
+    width = math.ceil(len(text.strip()) / count)
     lines: list[str] = []
-    for part in re.split(r"(?<=[✓✗])\s+", text.strip()):
-        count = math.ceil(len(part) / WRAP) or 1
-        width = math.ceil(len(part) / count)
-        for word in part.split():
-            if lines and not lines[-1].endswith(("✓", "✗")) and len(lines[-1]) < width:
-                lines[-1] += f" {word}"
-            else:
-                lines.append(word)
+    for word in text.split():
+        if lines and len(lines[-1]) < width:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
     return "\n".join(lines)

@@ -64,6 +64,10 @@ class PublishedPort:
     protocol: str = "tcp"
     host_ip: str = ""
 
+    def __str__(self) -> str:
+        host = f"{self.host_ip}:" if self.host_ip else ""
+        return f"{host}{self.host_port}:{self.container_port}/{self.protocol}"
+
 
 @dataclass(frozen=True)
 class Container:
@@ -89,12 +93,18 @@ class Container:
 
 @dataclass(frozen=True)
 class ServicePort:
-    """A swarm service's published port: ``--publish published=..,target=..,mode=..``."""
+    """A swarm service's published port: ``--publish published=..,target=..,mode=..``.
+
+    ``mode`` is ``ingress`` (the routing mesh, on every node) or ``host`` (each task's node).
+    """
 
     published: int
     target: int
     protocol: str = "tcp"
     mode: str = "ingress"
+
+    def __str__(self) -> str:
+        return f"{self.published}:{self.target}/{self.protocol} ({self.mode})"
 
 
 @dataclass(frozen=True)
@@ -127,15 +137,20 @@ class Host:
 
 @dataclass(frozen=True)
 class Edge:
-    """Traffic the page demonstrates, e.g. ``Edge("web1", "web2", "ping web2 ✓")``.
+    """Traffic the page demonstrates, and the step that proves it.
 
-    ``ok`` colours the edge (green = works, red = fails); ``None`` reads ✓/✗ from the label.
+    ``Edge("web1", "web2", "ping web2", step="03-ping-by-name")``: the arrow is drawn green
+    (works) or red (refused) from that step's recorded result and the exit status its
+    command expects; grey (unverified) when the step was skipped, failed or never ran. Where
+    the step runs commands that succeed and commands that fail, ``command`` is a piece of
+    the one command that shows this traffic (e.g. ``"ping -c 1 -W 1 legacy2"``).
     """
 
     src: str
     dst: str
-    label: str = ""
-    ok: bool | None = None
+    label: str
+    step: str
+    command: str = ""
 
 
 @dataclass(frozen=True)

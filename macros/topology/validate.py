@@ -1,4 +1,10 @@
-"""Consistency checks for a ``Topology``; every message names the spec it is about."""
+"""Consistency checks for a ``Topology``; every message names the spec it is about.
+
+Besides being consistent, a spec's texts (title, description, edge labels) must not claim
+what only the record can: no ✓/✗ of their own, and no words about one machine's kernel
+(``MACHINE_TALK``), since the site is built from runs on many machines. Those are refused
+with ``RefusedText``, which carries the text so the spec loader can name its line.
+"""
 
 from __future__ import annotations
 
@@ -15,17 +21,58 @@ if TYPE_CHECKING:
 
 FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]*$")  # Docker's rule, plus "name@host" (live)
+STEP_NAME = re.compile(r"^[0-9]+[a-z]?-[A-Za-z0-9_.-]+$")
+"""A snippet file's stem: ``03-ping-by-name``."""
+VERDICT_MARKS = {"✓", "✗"}
+MACHINE_TALK = re.compile(
+    r"\bhere\b|test (lab|kernel)|this machine|not verified|needs? IPVS", re.IGNORECASE
+)
+"""Words about the machine one run happened on; what a step needs is a ``#| requires:``."""
 PROTOCOLS = ("tcp", "udp", "sctp")
 ENDPOINT_MODES = ("vip", "dnsrr")
 PUBLISH_MODES = ("ingress", "host")
 SERVICE_MODES = ("replicated", "global")
 
 
+class RefusedText(TopologyError):
+    """A title, description or label the site refuses; ``text`` is that text."""
+
+    def __init__(self, message: str, text: str) -> None:
+        super().__init__(message)
+        self.text = text
+
+
 def validate(topo: Topology) -> None:
-    """Raise ``TopologyError`` for the first inconsistency found in ``topo``."""
+    """Raise ``TopologyError`` for the first inconsistency found in ``topo``, then
+    ``RefusedText`` for the first refused text."""
     problems = list(problems_in(topo))
     if problems:
         raise TopologyError(f"topology {topo.name!r}: {problems[0]}")
+    for where, text in texts_of(topo):
+        reason = refused_reason(text)
+        if reason:
+            raise RefusedText(f"topology {topo.name!r}: {where} {text!r} {reason}", text)
+
+
+def texts_of(topo: Topology) -> Iterable[tuple[str, str]]:
+    """Every text the diagram prints, each with what it is (``title``, ``edge a → b label``)."""
+    yield "title", topo.title
+    yield "description", topo.description
+    for edge in topo.edges:
+        yield f"edge {edge.src} → {edge.dst}: label", edge.label
+
+
+def refused_reason(text: str) -> str | None:
+    """Why ``text`` may not be in a spec, or ``None`` when it may."""
+    if VERDICT_MARKS & set(text):
+        return "carries a ✓/✗ of its own; the step's record decides"
+    found = MACHINE_TALK.search(text)
+    if found:
+        return (
+            f"speaks of one machine's kernel ({found.group()!r}); a step that needs a "
+            "feature says so with '#| requires:', and the record shows what happened"
+        )
+    return None
 
 
 def problems_in(topo: Topology) -> Iterable[str]:
@@ -53,6 +100,9 @@ def problems_in(topo: Topology) -> Iterable[str]:
             yield f"{thing.name!r} has an invalid address {thing.address!r}"
     endpoints = {node.name for node in nodes} | set(networks)
     for edge in topo.edges:
+        where = f"edge {edge.src} → {edge.dst}"
+        if not STEP_NAME.match(edge.step or ""):
+            yield f"{where}: step {edge.step!r} is not a step name like '03-ping-by-name'"
         for end in (edge.src, edge.dst):
             if end in hosts:
                 yield f"edge {edge.src} → {edge.dst} ends at host {end!r}; hosts are drawn as boxes"

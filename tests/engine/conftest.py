@@ -1,4 +1,4 @@
-"""Fixtures for tests that need real Docker engines: capabilities and the run report."""
+"""Fixtures for tests that need real Docker engines."""
 
 from __future__ import annotations
 
@@ -15,35 +15,25 @@ def capabilities() -> dict[str, Capability]:
     return {name: Capability(probe.ok, probe.detail) for name, probe in probe_all().items()}
 
 
-PAGE_RECORDS: list = []
-"""Records of the pages this session ran, for the summary at the end."""
-
-
 @pytest.fixture(scope="session")
-def page_records() -> list:
-    """Where test_pages leaves each page's record for the terminal summary."""
-    return PAGE_RECORDS
+def guest_queue(capabilities, kernel: str, update_snippets: bool, request):
+    """The pages of this session that run in a user-mode guest, started at once in the
+    background (one at a time) while the host runs the others; ended at the session's end,
+    Ctrl-C included."""
+    from macros.snippets.pages import load_page
+    from macros.uml.lane import GuestQueue, choose
+
+    queue = GuestQueue()
+    request.addfinalizer(queue.close)
+    selected = {item.callspec.params["page"] for item in request.session.items if _is_page(item)}
+    for page in sorted(selected):
+        steps = load_page(page)
+        if choose(kernel, steps, capabilities) == "uml":
+            queue.submit(page, steps, update_snippets)
+    return queue
 
 
-def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
-    """Per page: steps run, skipped (with reasons) and failed."""
-    if not PAGE_RECORDS:
-        return
-    write = terminalreporter.write_line
-    terminalreporter.section("verified pages")
-    totals = {"passed": 0, "skipped": 0, "failed": 0}
-    for record in PAGE_RECORDS:
-        counts = {status: record.count(status) for status in totals}
-        for status, count in counts.items():
-            totals[status] += count
-        write(
-            f"{record.page:<36} run {counts['passed']:>3}  skipped {counts['skipped']:>3}  "
-            f"failed {counts['failed']:>3}  topology {record.topology}"
-        )
-        for step in record.steps:
-            if step.status == "skipped":
-                write(f"    skipped {step.snippet}: {step.reason}")
-    write(
-        f"{'total':<36} run {totals['passed']:>3}  skipped {totals['skipped']:>3}  "
-        f"failed {totals['failed']:>3}"
-    )
+def _is_page(item: pytest.Item) -> bool:
+    callspec = getattr(item, "callspec", None)
+    return item.originalname == "test_page" and callspec is not None and "page" in callspec.params
+

@@ -67,4 +67,4 @@ def test_draw_without_an_engine_says_so() -> None:
         timeout=60,
     )
     assert result.returncode == 2
-    assert "no Docker engine answers at unix:///nonexistent.sock" in result.stderr
+    assert "no Docker engine at unix:///nonexistent.sock (DOCKER_HOST)" in result.stderr

@@ -12,8 +12,9 @@ import pytest
 from macros.lab.cleanup import cleanup_stale, residue
 from macros.lab.proc import PATH
 
-PREFIX = "cnvt"
-"""The tests' own prefix, so a lab the runner has up at the same time does not count."""
+PREFIX = os.environ.get("CNV_TEST_LAB_PREFIX", "cnvt")
+"""The tests' own prefix, so a lab the runner has up at the same time does not count (another
+value keeps a second test run on the same machine out of this one's residue checks)."""
 
 
 def _assert_no_residue() -> None:

@@ -17,9 +17,9 @@ from macros.lab.names import MAX_NODES, LabNames, check_prefix
 from macros.lab.wrapper import host_namespace, wrapper_argv
 
 
-def query(name: str, ident: int = 0x1234) -> bytes:
+def query(name: str, ident: int = 0x1234, qtype: int = 1) -> bytes:
     labels = b"".join(bytes([len(p)]) + p.encode() for p in name.split(".")) + b"\0"
-    return struct.pack("!HHHHHH", ident, 0x0100, 1, 0, 0, 0) + labels + struct.pack("!HH", 1, 1)
+    return struct.pack("!HHHHHH", ident, 0x0100, 1, 0, 0, 0) + labels + struct.pack("!HH", qtype, 1)
 
 
 def test_link_names_fit_the_kernel_limit() -> None:
@@ -41,6 +41,22 @@ def test_sink_answers_nxdomain_echoing_the_question() -> None:
     assert reply[12:] == asked[12:]
     assert dns_sink.answer(b"\0" * 5) is None
     assert dns_sink.answer(reply) is None, "responses are not answered"
+
+
+def test_sink_answers_its_private_names_and_who_asked() -> None:
+    zone = dns_sink.Zone({"client.lab.internal": ["10.99.0.100", "fd00:99::100"]}, "whoami.lab")
+    a_reply = dns_sink.answer(query("Client.Lab.Internal"), zone, "10.99.0.1")
+    aaaa_reply = dns_sink.answer(query("client.lab.internal", qtype=28), zone)
+    assert a_reply is not None and aaaa_reply is not None
+    assert struct.unpack("!HH", a_reply[6:10]) == (1, 0) and a_reply[3] & 0xF == 0
+    assert a_reply.endswith(bytes([0, 4, 10, 99, 0, 100]))
+    assert aaaa_reply.endswith(b"\0\x10" + bytes.fromhex("fd000099" + "0" * 20 + "0100"))
+    whoami = dns_sink.answer(query("whoami.lab"), zone, "::ffff:10.99.0.1")
+    assert whoami is not None and whoami.endswith(bytes([0, 4, 10, 99, 0, 1]))
+    nodata = dns_sink.answer(query("whoami.lab", qtype=28), zone, "10.99.0.1")
+    assert nodata is not None and nodata[3] & 0xF == 0 and nodata[6:8] == b"\0\0"
+    other = dns_sink.answer(query("db.lab.internal"), zone, "10.99.0.1")
+    assert other is not None and other[3] & 0xF == 3
 
 
 def test_sink_serves_udp_and_tcp_on_loopback() -> None:

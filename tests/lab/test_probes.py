@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import time
-
 from macros.lab.probes import format_table, probe_all
 from macros.snippets.capabilities import CAPABILITIES
 
 
-def test_probes_cover_every_capability_quickly() -> None:
+def test_probes_cover_every_capability() -> None:
     probe_all.cache_clear()
-    start = time.monotonic()
     probes = probe_all()
-    seconds = time.monotonic() - start
-    assert seconds < 0.5, f"probes took {seconds:.2f}s"
     assert set(CAPABILITIES) <= set(probes)
     table = format_table(probes)
     for name, probe in probes.items():

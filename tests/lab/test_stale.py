@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import os
-import select
 import signal
 import subprocess
 import sys
 from collections.abc import Callable
 
-import pytest
+from lab_owner import start_owner
 
 from macros.lab import netns
 from macros.lab.cleanup import cleanup_stale, residue
@@ -27,28 +26,10 @@ time.sleep(300)
 """
 
 
-def start_owner(prefix: str, code: str = OWNER) -> tuple[subprocess.Popen, str]:
-    """A child process that brings a lab up, prints its name and then just waits."""
-    owner = subprocess.Popen(
-        [sys.executable, "-c", code, prefix],
-        stdout=subprocess.PIPE,
-        cwd=ROOT,
-        env=os.environ | {"PYTHONPATH": str(ROOT)},
-    )
-    assert owner.stdout is not None
-    ready, _, _ = select.select([owner.stdout], [], [], 120)
-    name = owner.stdout.readline().decode().strip() if ready else ""
-    if not name:
-        owner.kill()
-        owner.wait(10)
-        pytest.fail("the owner process did not bring its lab up within 120 s")
-    return owner, name
-
-
 def test_sigkilled_owner_leaves_nothing_after_cleanup(
     prefix: str, assert_no_residue: Callable[[], None]
 ) -> None:
-    owner, name = start_owner(prefix)
+    owner, name = start_owner(prefix, OWNER)
     with Lab(nodes=1, prefix=prefix) as survivor:
         owner.send_signal(signal.SIGKILL)
         owner.wait(10)
@@ -61,11 +42,16 @@ def test_sigkilled_owner_leaves_nothing_after_cleanup(
 
 TERMINATED = """
 import sys, time
-from macros.lab.lab import Lab, exit_on_sigterm
-exit_on_sigterm()
-with Lab(nodes=1, prefix=sys.argv[1]) as lab:
-    print(lab.name, flush=True)
-    time.sleep(300)
+from macros.lab.lab import Lab
+from macros.signals import run_stoppable
+
+def main():
+    with Lab(nodes=1, prefix=sys.argv[1]) as lab:
+        print(lab.name, flush=True)
+        time.sleep(300)
+    return 0
+
+sys.exit(run_stoppable(main))
 """
 
 

@@ -30,8 +30,7 @@ def test_every_command_renders_exactly_as_its_snippet(built_site: Path) -> None:
         steps = load_page(page)
         if not steps:
             continue
-        captures = sample_captures(steps)
-        expected = [command for step in steps for command in commands_text(step, captures)]
+        expected = [command for step in steps for command in commands_text(step)]
         shown = "\n".join(
             text_of(block) for block in CODE_BLOCK.findall(page_html(built_site, page))
         )

@@ -7,6 +7,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlparse
 
+from mkdocs.config import load_config
+
+from macros.paths import ROOT
+
 
 class LinkCollector(HTMLParser):
     """Collects ``href``/``src`` values and element ids of one HTML page."""
@@ -32,12 +36,16 @@ def parse(page: Path) -> LinkCollector:
     return collector
 
 
-def target_file(site: Path, url: str) -> Path:
-    path = site / unquote(urlparse(url).path).lstrip("/")
+def target_file(site: Path, url: str, root: str = "/") -> Path:
+    """The file ``url`` names in ``site``, published under the path ``root``."""
+    path = unquote(urlparse(url).path)
+    if path.startswith(root):  # absolute links (404.html) carry the site_url's path
+        path = path[len(root) :]
+    path = site / path.lstrip("/")
     return path / "index.html" if path.is_dir() or url.endswith("/") else path
 
 
-def broken_links(built_site: Path) -> tuple[int, list[str]]:
+def broken_links(built_site: Path, root: str = "/") -> tuple[int, list[str]]:
     """How many internal links the site has, and which of them do not resolve."""
     pages = sorted(built_site.rglob("*.html"))
     parsed = {page: parse(page) for page in pages}
@@ -49,7 +57,7 @@ def broken_links(built_site: Path) -> tuple[int, list[str]]:
             if re.match(r"^(https?:|mailto:|data:|javascript:)", link) or not link:
                 continue
             url = urljoin(base, link)
-            target = target_file(built_site, url)
+            target = target_file(built_site, url, root)
             checked += 1
             if not target.is_file():
                 broken.append(f"{base}: {link} -> missing {target.relative_to(built_site)}")
@@ -63,7 +71,8 @@ def broken_links(built_site: Path) -> tuple[int, list[str]]:
 
 
 def test_internal_links_and_anchors_resolve(built_site: Path) -> None:
-    checked, broken = broken_links(built_site)
+    site_path = urlparse(load_config(str(ROOT / "mkdocs.yml")).site_url).path
+    checked, broken = broken_links(built_site, site_path)
     assert checked > 50
     assert not broken, "\n".join(broken)
 

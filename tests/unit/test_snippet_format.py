@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from macros.report import Status, StepRecord
 from macros.snippets import SnippetError, match_command, parse_snippet
-from macros.snippets.pages import check_captures, sample_captures
+from macros.snippets.pages import capture_sources, check_captures, sample_captures
 from macros.snippets.render import commands_text, render_snippet
 from macros.snippets.update import updated_text
 
@@ -63,10 +64,7 @@ def test_capture_reused_in_a_later_line_and_command() -> None:
     )
     captures = sample_captures([step])
     assert captures == {"net": "0123456789ab"}
-    assert (
-        commands_text(step, captures)[1]
-        == "docker network inspect 0123456789ab --format '{{.Name}}'"
-    )
+    assert commands_text(step)[1] == "docker network inspect <net> --format '{{.Name}}'"
     assert match_command(step.commands[2], "0123456789ab", 0, captures).ok
     assert not match_command(step.commands[2], "ffffffffffff", 0, captures).ok
 
@@ -151,6 +149,35 @@ def test_capture_used_before_it_is_defined() -> None:
     check_captures([second, first])
 
 
+def test_command_may_not_reuse_a_capture_made_on_its_own_host() -> None:
+    made = parse(
+        "$ docker swarm join-token -q worker\nt  (re: (?P<token>\\S+))\n", "snippets/p/01.c"
+    )
+    same = parse("$ echo %{token}\n", "snippets/p/02.c")
+    with pytest.raises(
+        SnippetError,
+        match=r"^snippets/p/02.c:1: command uses capture %\{token\} made on the same host",
+    ):
+        check_captures([made, same])
+    other = parse(
+        "#| host: node2\n$ docker swarm join --token %{token} 10.99.0.1:2377\n", "snippets/p/03.c"
+    )
+    check_captures([made, other])
+
+
+def test_capture_from_another_host_renders_as_a_placeholder_to_fill_in() -> None:
+    made = parse("$ docker swarm join-token -q worker\nSWMTKN-1-ab  (re: (?P<token>\\S+))\n")
+    join = parse("#| host: node2\n$ docker swarm join --token %{token} 10.99.0.1:2377\n")
+    steps = [made, join]
+    markdown = render_snippet(join, sample_captures(steps), True, "", capture_sources(steps))
+    assert "docker swarm join --token <token> 10.99.0.1:2377" in markdown
+    assert "SWMTKN-1-ab 10.99" not in markdown
+    note = markdown.split("```")[0]
+    assert "`<token>`: what `docker swarm join-token -q worker` printed on node1" in note
+    assert "(`SWMTKN-1-ab` in the recorded run)" in note
+    assert commands_text(join) == ["docker swarm join --token <token> 10.99.0.1:2377"]
+
+
 def test_sample_that_does_not_match_its_pattern_is_stale() -> None:
     step = parse("$ docker run -d x\nnot-hex  (re: [0-9a-f]{64})\n", "snippets/p/s.console")
     with pytest.raises(SnippetError, match=r"^snippets/p/s.console:2: sample 'not-hex'"):
@@ -173,31 +200,23 @@ def test_trailing_blank_lines_of_output_do_not_count() -> None:
 
 def test_a_skipped_step_says_why_on_the_page() -> None:
     step = parse("#| requires: ipvs\n$ docker service create --name web busybox\n")
-    markdown = render_snippet(step, {}, skipped="needs ipvs (ipvs: Error talking to the kernel)")
+    record = StepRecord(
+        "snippets/t/01.console",
+        "node1",
+        Status.SKIPPED,
+        "ipvs: Error talking to the kernel",
+        missing=("ipvs",),
+    )
+    markdown = render_snippet(step, {}, skipped=record)
     assert "Not verified on the test host" in markdown
     assert "Error talking to the kernel" in markdown
 
 
 def test_samples_are_refreshed_together_when_any_is_stale() -> None:
-    from macros.runner.record import samples_are_valid
+    from macros.runner.update import samples_are_valid
 
     good = parse(f"$ docker network create n\n{NET}  (re: (?P<net>[0-9a-f]{{12}})[0-9a-f]{{52}})\n")
     uses = parse("$ docker network ls -q\n0123456789ab  (re: %{net})\n", "b.console")
     stale = parse("$ docker network ls -q\nx  (re: %{net})\n", "c.console")
     assert samples_are_valid([good, uses])
     assert not samples_are_valid([good, stale])
-
-
-def test_badge_names_each_missing_capability_once() -> None:
-    from macros.badge import status_text
-    from macros.report import PageRecord, Report, StepRecord
-
-    steps = [
-        StepRecord("a", "node1", "passed"),
-        StepRecord("b", "node1", "skipped", "needs ipvlan (ipvlan: no)"),
-        StepRecord("c", "node1", "skipped", "needs ipvlan, vlan (ipvlan: no; vlan: no)"),
-    ]
-    report = Report("2026-11-27", "6.18", {"p.md": PageRecord("p.md", "28.5.2", steps)})
-    assert status_text(report, "p.md") == (
-        "1 step verified on Docker Engine 28.5.2 · 2 skipped: needs ipvlan, vlan · 2026-11-27"
-    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from topology_fixtures import FOUNDATION
+from topology_fixtures import FIXTURE
 
 from macros.topology.compare import compare, format_diff
 from macros.topology.model import (
@@ -16,7 +16,7 @@ from macros.topology.model import (
     Topology,
 )
 
-SPEC = FOUNDATION
+SPEC = FIXTURE
 ENGINE_DEFAULTS = (
     Network(
         "bridge",
@@ -31,13 +31,13 @@ ENGINE_DEFAULTS = (
 
 
 def engine(**changes: object) -> Topology:
-    """What a fresh engine shows after the bridge page's steps (as the live reader gives it)."""
+    """What a fresh engine shows once the fixture's containers run (as the live reader gives it)."""
     live = Topology(
         "live",
         "Live engine",
         networks=(
             *ENGINE_DEFAULTS,
-            Network("demo-net", subnet="10.10.0.0/24", gateway="10.10.0.1"),
+            Network("shop-net", subnet="10.10.0.0/24", gateway="10.10.0.1"),
         ),
         containers=tuple(Container(c.name, attachments=c.attachments) for c in SPEC.containers),
     )
@@ -59,15 +59,16 @@ def test_a_spec_matches_itself() -> None:
 
 
 def test_missing_container() -> None:
-    assert compare(SPEC, engine(containers=containers(legacy2=None))) == [
-        "container 'legacy2' is in the spec but not on the engine"
+    assert compare(SPEC, engine(containers=containers(old2=None))) == [
+        "container 'old2' is in the spec but not on the engine",
+        "edge old1 → old2 (step 03-ping-old): old2 not on the engine",
     ]
 
 
 def test_wrong_ip() -> None:
-    web2 = Container("web2", attachments=(Attachment("demo-net", "10.10.0.4"),))
-    assert compare(SPEC, engine(containers=containers(web2=web2))) == [
-        "container 'web2': on network 'demo-net' expected 10.10.0.3, engine has 10.10.0.4"
+    front2 = Container("front2", attachments=(Attachment("shop-net", "10.10.0.4"),))
+    assert compare(SPEC, engine(containers=containers(front2=front2))) == [
+        "container 'front2': on network 'shop-net' expected 10.10.0.3, engine has 10.10.0.4"
     ]
 
 
@@ -85,24 +86,24 @@ def test_network_settings_are_compared_only_where_the_spec_gives_them() -> None:
     live = engine(
         networks=(
             *ENGINE_DEFAULTS,
-            Network("demo-net", subnet="10.10.0.0/24", gateway="10.10.0.254", internal=True),
+            Network("shop-net", subnet="10.10.0.0/24", gateway="10.10.0.254", internal=True),
         )
     )
     assert compare(SPEC, live) == [
-        "network 'demo-net': internal expected False, engine has True",
-        "network 'demo-net': gateway expected 10.10.0.1, engine has 10.10.0.254",
+        "network 'shop-net': internal expected False, engine has True",
+        "network 'shop-net': gateway expected 10.10.0.1, engine has 10.10.0.254",
     ]
-    loose = replace(SPEC, networks=(SPEC.networks[0], Network("demo-net")))
+    loose = replace(SPEC, networks=(SPEC.networks[0], Network("shop-net")))
     assert compare(loose, engine()) == []
     with_option = replace(
         SPEC,
         networks=(
             SPEC.networks[0],
-            Network("demo-net", options=(("com.docker.network.driver.mtu", "1400"),)),
+            Network("shop-net", options=(("com.docker.network.driver.mtu", "1400"),)),
         ),
     )
     assert compare(with_option, engine()) == [
-        "network 'demo-net': option com.docker.network.driver.mtu expected '1400', engine has none"
+        "network 'shop-net': option com.docker.network.driver.mtu expected '1400', engine has none"
     ]
 
 
@@ -110,10 +111,10 @@ def test_default_networks_only_count_when_listed() -> None:
     only_demo = Topology(
         "demo",
         "t",
-        networks=(Network("demo-net", subnet="10.10.0.0/24"),),
-        containers=tuple(c for c in SPEC.containers if c.name.startswith("web")),
+        networks=(Network("shop-net", subnet="10.10.0.0/24"),),
+        containers=tuple(c for c in SPEC.containers if c.name.startswith("front")),
     )
-    live = engine(containers=containers(legacy1=None, legacy2=None))
+    live = engine(containers=containers(old1=None, old2=None))
     assert compare(only_demo, live) == []
     wrong_default = replace(
         SPEC,
@@ -132,28 +133,28 @@ def test_attachments_aliases_ports_and_modes() -> None:
         SPEC,
         containers=(
             Container(
-                "web1",
-                attachments=(Attachment("demo-net", aliases=("www",)),),
+                "front1",
+                attachments=(Attachment("shop-net", aliases=("www",)),),
                 ports=(PublishedPort(0, 80),),
             ),
             *SPEC.containers[1:],
         ),
     )
-    live_web1 = Container(
-        "web1",
-        attachments=(Attachment("demo-net", "10.10.0.2"), Attachment("bridge", "172.17.0.9")),
+    live_front1 = Container(
+        "front1",
+        attachments=(Attachment("shop-net", "10.10.0.2"), Attachment("bridge", "172.17.0.9")),
         ports=(PublishedPort(49153, 80), PublishedPort(8443, 443)),
     )
-    assert compare(spec, engine(containers=containers(web1=live_web1))) == [
-        "container 'web1': networks expected demo-net, engine has bridge, demo-net",
-        "container 'web1': on network 'demo-net' aliases expected www, engine has none",
-        "container 'web1': engine publishes 8443:443/tcp, not in the spec",
+    assert compare(spec, engine(containers=containers(front1=live_front1))) == [
+        "container 'front1': networks expected shop-net, engine has bridge, shop-net",
+        "container 'front1': on network 'shop-net' aliases expected www, engine has none",
+        "container 'front1': engine publishes 8443:443/tcp, not in the spec",
     ]
-    host_mode = Container("web1", network_mode="host")
-    diffs = compare(SPEC, engine(containers=containers(web1=host_mode)))
+    host_mode = Container("front1", network_mode="host")
+    diffs = compare(SPEC, engine(containers=containers(front1=host_mode)))
     assert diffs[:2] == [
-        "container 'web1': network mode expected none, engine has host",
-        "container 'web1': networks expected demo-net, engine has none",
+        "container 'front1': network mode expected none, engine has host",
+        "container 'front1': networks expected shop-net, engine has none",
     ]
 
 

@@ -1,37 +1,31 @@
-"""The topology model: validation messages name the spec, and the registry."""
+"""The topology model: validation messages name the spec, refused texts, and the registry."""
 
 from __future__ import annotations
 
 from dataclasses import FrozenInstanceError
+from pathlib import Path
 
 import pytest
 
-from macros.topology.model import (
-    Attachment,
-    Client,
-    Container,
-    Edge,
-    Host,
-    Network,
-    PublishedPort,
-    Service,
-    ServicePort,
-    Topology,
-    TopologyError,
-)
-from macros.topology.specs import SPECS, get_spec
+from macros.record import spec_fingerprints
+from macros.snippets.errors import SnippetError
+from macros.topology import model as m
+from macros.topology import specs as spec_registry
+from macros.topology.model import Container, Edge, Network, Service, Topology, TopologyError
+from macros.topology.specs import get_spec
+from macros.topology.validate import RefusedText, problems_in, refused_reason
 
 NET = Network("demo-net", subnet="10.10.0.0/24", gateway="10.10.0.1")
 
 
 def web(ipv4: str | None = "10.10.0.2", network: str = "demo-net", **kw: object) -> Container:
-    return Container("web1", attachments=(Attachment(network, ipv4=ipv4),), **kw)  # type: ignore[arg-type]
+    return Container("web1", attachments=(m.Attachment(network, ipv4=ipv4),), **kw)  # type: ignore[arg-type]
 
 
 def topo(**kw: object) -> Topology:
-    fields: dict[str, object] = {"networks": (NET,), "containers": (web(),)}
+    fields: dict[str, object] = {"title": "t", "networks": (NET,), "containers": (web(),)}
     fields.update(kw)
-    return Topology("bridge", "t", **fields)  # type: ignore[arg-type]
+    return Topology("bridge", **fields)  # type: ignore[arg-type]
 
 
 def test_a_valid_topology_is_frozen() -> None:
@@ -100,7 +94,7 @@ def test_a_valid_topology_is_frozen() -> None:
             "topology 'bridge': container 'web1': network_mode 'host' cannot be combined",
         ),
         (
-            {"containers": (web(ports=(PublishedPort(70000, 80),)),)},
+            {"containers": (web(ports=(m.PublishedPort(70000, 80),)),)},
             "topology 'bridge': container 'web1': port 70000:80 out of range",
         ),
         (
@@ -108,15 +102,23 @@ def test_a_valid_topology_is_frozen() -> None:
             "topology 'bridge': service 'api' attaches to undefined network 'nope'",
         ),
         (
-            {"services": (Service("api", endpoint_mode="dnsrr", ports=(ServicePort(80, 80),)),)},
+            {"services": (Service("api", endpoint_mode="dnsrr", ports=(m.ServicePort(80, 80),)),)},
             "topology 'bridge': service 'api': ingress-mode port 80 needs endpoint_mode vip",
         ),
         (
-            {"edges": (Edge("web1", "web9", "ping"),)},
+            {"edges": (Edge("web1", "web9", "ping", step="02-ping"),)},
             "topology 'bridge': edge web1 → web9 refers to undefined 'web9'",
         ),
         (
-            {"clients": (Client("laptop", "not-an-ip"),)},
+            {"edges": (Edge("web1", "web1", "ping", step="ping"),)},
+            "topology 'bridge': edge web1 → web1: step 'ping' is not a step name",
+        ),
+        (
+            {"edges": (Edge("web1", "web1", "ping ✓", step="02-ping"),)},
+            "topology 'bridge': edge web1 → web1: label 'ping ✓' carries a ✓/✗ of its own",
+        ),
+        (
+            {"clients": (m.Client("laptop", "not-an-ip"),)},
             "topology 'bridge': 'laptop' has an invalid address 'not-an-ip'",
         ),
         (
@@ -142,12 +144,15 @@ def test_topology_name_must_be_usable_as_a_file_name() -> None:
 def test_hosts_clients_services_and_edges_to_them_validate() -> None:
     spec = topo(
         containers=(web(host="node1"),),
-        hosts=(Host("node1", "192.168.50.11"),),
-        clients=(Client("laptop", "192.168.50.100"),),
+        hosts=(m.Host("node1", "192.168.50.11"),),
+        clients=(m.Client("laptop", "192.168.50.100"),),
         services=(Service("api", replicas=3, endpoint_mode="dnsrr", networks=("demo-net",)),),
-        edges=(Edge("laptop", "web1", "curl ✓"), Edge("web1", "api", "nslookup api")),
+        edges=(
+            Edge("laptop", "web1", "curl", step="03-curl"),
+            Edge("web1", "api", "nslookup api", step="04-lookup"),
+        ),
     )
-    assert spec.hosts[0].address == "192.168.50.11"
+    assert list(problems_in(spec)) == []
 
 
 def test_an_overlay_network_is_swarm_scoped() -> None:
@@ -157,6 +162,92 @@ def test_an_overlay_network_is_swarm_scoped() -> None:
 
 
 def test_registry_keys_are_spec_names_and_unknown_names_list_the_known_ones() -> None:
-    assert all(name == spec.name for name, spec in SPECS.items())
     with pytest.raises(TopologyError, match=r"unknown topology 'nope'; known: .*bridge"):
         get_spec("nope")
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        (
+            {"edges": (Edge("web1", "web1", "ping (needs IPVS)", step="02-ping"),)},
+            "edge web1 → web1: label 'ping (needs IPVS)' speaks of one machine's kernel "
+            "('needs IPVS')",
+        ),
+        (
+            {"description": "The mesh does not work here."},
+            "description 'The mesh does not work here.' speaks of one machine's kernel ('here')",
+        ),
+        (
+            {"title": "Routed mode, not verified"},
+            "title 'Routed mode, not verified' speaks of one machine's kernel ('not verified')",
+        ),
+        (
+            {"description": "Skipped on the test kernel."},
+            "speaks of one machine's kernel ('test kernel')",
+        ),
+    ],
+    ids=["label", "description", "title", "test-kernel"],
+)
+def test_a_spec_text_about_one_machines_kernel_is_refused(
+    fields: dict[str, object], message: str
+) -> None:
+    with pytest.raises(RefusedText) as error:
+        topo(**fields)
+    assert message in str(error.value)
+
+
+@pytest.mark.parametrize(
+    "text", ["Where the packet goes: there", "Thereafter", "verified by the step", "IPVS balances"]
+)
+def test_words_that_only_look_alike_are_not_refused(text: str) -> None:
+    assert refused_reason(text) is None
+
+
+SPEC_HEADER = "from macros.topology.model import Container, Edge, Network, Topology\n"
+REFUSED_LABEL = """SPEC = Topology(
+    "x",
+    "X",
+    (Network("n"),),
+    (Container("a"),),
+    edges=(
+        Edge("a", "a", "ping a", step="01-ping"),
+        Edge("a", "a", "ping a (this machine)", step="02-ping"),
+    ),
+    description=(
+        "A spec whose description "
+        "runs over lines."
+    ),
+)
+"""
+
+
+@pytest.mark.parametrize(
+    ("source", "line"),
+    [
+        (REFUSED_LABEL, 9),
+        (REFUSED_LABEL.replace("(this machine)", "").replace("runs over", "runs here over"), 13),
+    ],
+    ids=["label", "second-line-of-a-description"],
+)
+def test_the_build_names_the_line_of_a_refused_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, source: str, line: int
+) -> None:
+    (tmp_path / "x.py").write_text(SPEC_HEADER + source)
+    monkeypatch.setattr(spec_registry, "SPEC_DIR", tmp_path)
+    with pytest.raises(SnippetError) as error:
+        spec_registry.load_specs()
+    assert str(error.value).startswith(f"{tmp_path / 'x.py'}:{line}: topology 'x': ")
+    assert "speaks of one machine's kernel" in str(error.value)
+
+
+def test_an_edited_spec_file_is_read_again_with_a_new_fingerprint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = SPEC_HEADER + 'SPEC = Topology("x", "{}", (Network("n"),), ())\n'
+    (tmp_path / "x.py").write_text(source.format("Before"))
+    monkeypatch.setattr(spec_registry, "SPEC_DIR", tmp_path)
+    before = spec_fingerprints(["x"])
+    (tmp_path / "x.py").write_text(source.format("After"))
+    assert get_spec("x").title == "After"
+    assert spec_fingerprints(["x"]) != before

@@ -23,8 +23,14 @@ SPEC = Topology(
         Container("legacy2", attachments=(Attachment("bridge", ipv4="172.17.0.3"),)),
     ),
     edges=(
-        Edge("web1", "web2", "ping web2 ✓ (embedded DNS)"),
-        Edge("legacy1", "legacy2", "ping legacy2 ✗ bad address"),
+        Edge("web1", "web2", "ping web2 (embedded DNS)", step="03-ping-by-name"),
+        Edge(
+            "legacy1",
+            "legacy2",
+            "ping legacy2 by name",
+            step="04-default-bridge",
+            command="ping -c 1 -W 1 legacy2",
+        ),
     ),
     description=(
         "Containers on the user-defined network demo-net reach each other by name; "

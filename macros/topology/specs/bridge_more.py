@@ -38,8 +38,20 @@ SPEC = Topology(
         Container("sidecar", network_mode="container:web1"),
     ),
     edges=(
-        Edge("web1", "vault", "ping ✗ (internal)"),
-        Edge("vault", "hostsrv", "gateway:28765 ✓"),
+        Edge(
+            "web1",
+            "vault",
+            "ping (internal network)",
+            step="10-internal",
+            command="ping -c 1 -W 1 10.30.0.2",
+        ),
+        Edge(
+            "vault",
+            "hostsrv",
+            "gateway:28765",
+            step="10-internal",
+            command="http://10.30.0.1:28765",
+        ),
     ),
     description=(
         "api1 and api2 share the alias api on demo-net; multi is on demo-net and back-net; "

@@ -37,9 +37,27 @@ SPEC = Topology(
         Container("demo-db-1", attachments=(Attachment("demo_back", ipv4="10.20.2.2"),)),
     ),
     edges=(
-        Edge("demo-web-1", "demo-api-1", "ping api ✓"),
-        Edge("demo-api-1", "demo-db-1", "ping db ✓"),
-        Edge("demo-web-1", "demo-db-1", "ping db ✗ bad address"),
+        Edge(
+            "demo-web-1",
+            "demo-api-1",
+            "ping api",
+            step="03-names",
+            command="exec web ping -c 1 -W 1 api",
+        ),
+        Edge(
+            "demo-api-1",
+            "demo-db-1",
+            "ping db",
+            step="03-names",
+            command="exec api ping -c 1 -W 1 db",
+        ),
+        Edge(
+            "demo-web-1",
+            "demo-db-1",
+            "ping db",
+            step="03-names",
+            command="exec web ping -c 1 -W 1 db",
+        ),
     ),
     description=(
         "web and api share the project's default network; api and db share the internal "

@@ -21,7 +21,7 @@ SPEC = Topology(
         Container("isolated", network_mode="none"),
     ),
     clients=(Client("client", address="10.99.0.100"),),
-    edges=(Edge("client", "hostweb", "10.99.0.1:8090 ✓ no -p needed", ok=True),),
+    edges=(Edge("client", "hostweb", "10.99.0.1:8090, no -p needed", step="03-from-the-client"),),
     description=(
         "hostweb, hostweb2 and hostweb3 share node1's network stack: hostweb answers the "
         "client on node1's own address without any published port, and an INPUT rule on "

@@ -29,8 +29,13 @@ SPEC = Topology(
     ),
     clients=(Client("client", address="10.99.0.100"),),
     edges=(
-        Edge("r1", "r2", "ping r2 (embedded DNS)"),
-        Edge("client", "r1", "route 192.168.214.0/24 via node1 10.99.0.1"),
+        Edge("r1", "r2", "ping r2 (embedded DNS)", step="08-start-l3"),
+        Edge(
+            "client",
+            "r1",
+            "route 192.168.214.0/24 via node1 10.99.0.1",
+            step="09-l3-from-outside",
+        ),
     ),
     description=(
         "In L3 mode node1 routes for the containers: they share eth0's MAC address, the "

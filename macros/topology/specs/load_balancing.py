@@ -49,16 +49,16 @@ SPEC = Topology(
     ),
     clients=(Client("client", "10.99.0.100"),),
     edges=(
-        Edge("probe", "web", "30 requests → web-1, web-2, web-3 ✓"),
-        Edge("probe", "web-vip", "wget web-vip ✗ here: needs IPVS"),
-        Edge("client", "web-vip", ":8080 routing mesh ✗ here: needs IPVS"),
-        Edge("client", "web-host", ":8081 on each node → its own replica ✓"),
+        Edge("probe", "web", "30 requests → web-1, web-2, web-3", step="03-dns-spread"),
+        Edge("probe", "web-vip", "30 requests to the VIP", step="06-vip-balancing"),
+        Edge("client", "web-vip", ":8080 on every node, routing mesh", step="07-routing-mesh"),
+        Edge("client", "web-host", ":8081 on each node → its own replica", step="11-from-outside"),
     ),
     description=(
         "A three-node swarm with the overlay lb-net. web has one replica per node and DNS "
         "round robin, and probe on node3 spreads its requests over all three. web-vip sits "
-        "behind a virtual IP and the ingress routing mesh on port 8080, which need IPVS (not "
-        "in the test lab). web-host runs on every node and publishes port 8081 in host mode, "
+        "behind a virtual IP and the ingress routing mesh on port 8080, both balanced by IPVS. "
+        "web-host runs on every node and publishes port 8081 in host mode, "
         "so the outside client reaches each node's own replica."
     ),
 )

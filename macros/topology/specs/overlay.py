@@ -27,7 +27,7 @@ SPEC = Topology(
         Container("c2", attachments=(Attachment("ov-demo", ipv4="10.0.9.4"),), host="node2"),
     ),
     hosts=(Host("node1", "10.99.0.1"), Host("node2", "10.99.0.2")),
-    edges=(Edge("c1", "c2", "ping c2 ✓ (VXLAN over UDP 4789)"),),
+    edges=(Edge("c1", "c2", "ping c2 (VXLAN over UDP 4789)", step="08-ping-c2"),),
     description=(
         "Two containers on different swarm nodes share the overlay network ov-demo and reach "
         "each other by name; their traffic crosses the LAN inside VXLAN packets."

@@ -41,8 +41,20 @@ SPEC = Topology(
     ),
     clients=(Client("client", address="10.99.0.100"),),
     edges=(
-        Edge("client", "web", "10.99.0.1:8080 ✗ DOCKER-USER drops it", ok=False),
-        Edge("client", "rand1", "10.99.0.1:<random> ✓ DNAT", ok=True),
+        Edge(
+            "client",
+            "web",
+            "10.99.0.1:8080 after the DOCKER-USER rule",
+            step="12-client-blocked",
+            command="http://10.99.0.1:8080",
+        ),
+        Edge(
+            "client",
+            "rand1",
+            "10.99.0.1:<random> (DNAT)",
+            step="12-client-blocked",
+            command="http://10.99.0.1:%{rand1_port}",
+        ),
     ),
     description=(
         "web publishes port 80 on 8080 and on 127.0.0.1:8081, rand1 and rand2 on ports the "

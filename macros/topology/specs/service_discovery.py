@@ -32,9 +32,9 @@ SPEC = Topology(
         Host("node3", "10.99.0.3"),
     ),
     edges=(
-        Edge("probe", "db", "nslookup db, database ✓"),
-        Edge("probe", "web", "nslookup web → VIP ✓"),
-        Edge("probe", "web-rr", "nslookup web-rr → 3 tasks ✓"),
+        Edge("probe", "db", "nslookup db, database", step="03-probe-on-node3"),
+        Edge("probe", "web", "nslookup web → VIP", step="05-resolve-vip"),
+        Edge("probe", "web-rr", "nslookup web-rr → 3 tasks", step="09-resolve-dnsrr"),
     ),
     description=(
         "A three-node swarm. The attachable overlay sd-net spans the nodes; db runs on node2 "

@@ -25,7 +25,7 @@ SPEC = Topology(
         ),
         Container("db", attachments=(Attachment("back", ipv4="10.41.0.2"),)),
     ),
-    edges=(Edge("app", "db", "wget db:8080 ✓ after network connect back app"),),
+    edges=(Edge("app", "db", "wget db:8080 after network connect back app", step="07-fix"),),
     description=(
         "app started on front and db on back, so app could neither resolve nor reach db; "
         "connecting app to back as well fixed both."
