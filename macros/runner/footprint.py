@@ -21,9 +21,9 @@ from ..snippets.model import Command, Snippet
 KINDS = ("containers", "networks", "volumes", "services")
 KIND_OF_GROUP = {group: f"{group}s" for group in ("container", "network", "volume", "service")}
 
-COMPOSE_PROJECT_FLAG = re.compile(r"\bdocker compose\b[^\n]*?(?:-p|--project-name)[= ](\S+)")
 COMPOSE_FILE_NAME = re.compile(r"^name:\s*['\"]?([\w.-]+)['\"]?\s*$", re.M)
-SWARM = re.compile(r"\bdocker swarm (\w+)")
+"""The ``name:`` line of a compose file a step writes (``cat > compose.yaml <<EOF``)."""
+COMPOSE_PROJECT_VARIABLE = "COMPOSE_PROJECT_NAME"
 NAME = re.compile(r"[A-Za-z0-9][\w.-]*")
 """A name Docker accepts for an object (or an ID prefix: one character is enough for that)."""
 
@@ -71,6 +71,9 @@ GROUPS = {"container", "network", "volume", "service", "image", "system", "swarm
 GROUPS |= {"builder", "buildx", "compose", "stack", "secret", "config", "plugin", "context"}
 TOP_LEVEL = {"ps": ("container", "ls"), "rmi": ("image", "rm"), "images": ("image", "ls")}
 VERB_ALIASES = {"remove": "rm", "list": "ls", "delete": "rm"}
+COMPOSE_VALUES = {"-p", "--project-name", "-f", "--file", "--project-directory", "--env-file"}
+COMPOSE_VALUES |= {"--profile", "--parallel", "--ansi", "--progress"}
+"""``docker compose``'s own options that take a value (they come before its command)."""
 GLOBAL_VALUES = {"-H", "--host", "-c", "--context", "--config", "-l", "--log-level"}
 GLOBAL_VALUES |= {"--tlscacert", "--tlscert", "--tlskey"}
 RUN_VALUES = {
@@ -181,6 +184,8 @@ TC_VALUE_OPTIONS = {"netns": 1, "batch": 1, "conf": 3, "cf": 2}
 """The single-dash options of ``ip`` and ``tc`` that take a value, with the shortest
 abbreviation each accepts (``-n NS`` is ``-netns NS``)."""
 SYSCTL_WRITES = {"--write", "--load", "--system"}
+KERNEL_SETTINGS = "/proc/sys/"
+NSENTER_TARGETS = {"-t", "--target"}
 
 
 @dataclass(frozen=True)
@@ -266,6 +271,10 @@ class Shell:
 
     listed: set[str] = field(default_factory=set)
     """Variables holding names or IDs listed from the whole engine (``ids=$(docker ps -q)``)."""
+    compose_projects: set[str] = field(default_factory=set)
+    """Values given to ``COMPOSE_PROJECT_NAME`` (``export`` or before a command)."""
+    redirected_to: list[str] = field(default_factory=list)
+    """Where the last command read wrote with ``>``/``>>`` (``echo 1 > /proc/sys/...``)."""
 
 
 def footprint(steps: list[Snippet]) -> Footprint:
@@ -297,11 +306,23 @@ def _read(found: Footprint, command: Command, shell: Shell, teardown: bool) -> N
         kind, names = _created(docker)
         if kind:
             found.creates[kind] |= names
-    found.swarm_commands |= set(SWARM.findall(text))
-    found.compose_projects |= {_unquote(n) for n in COMPOSE_PROJECT_FLAG.findall(text)}
+    found.swarm_commands |= {docker.verb for docker in dockers if docker.group == "swarm"}
+    found.compose_projects |= shell.compose_projects
+    for docker in dockers:
+        found.compose_projects |= _compose_projects(docker)
     where = str(command.location), command.text.splitlines()[0]
-    found.host_changes += [Finding(*where, why) for why in _host_changes(simple, dockers)]
+    changes = _host_changes(simple, dockers)
+    if any(target.startswith(KERNEL_SETTINGS) for target in shell.redirected_to):
+        changes.append("changes this machine's kernel settings (writes under /proc/sys)")
+    found.host_changes += [Finding(*where, why) for why in changes]
     found.engine_wide += [Finding(*where, why) for why in _engine_wide(dockers)]
+
+
+def _compose_projects(docker: Docker) -> set[str]:
+    """The project names a ``docker compose -p NAME ...`` gives (none for other commands)."""
+    if docker.group != "compose":
+        return set()
+    return {_unquote(name) for name in docker.values("-p", "--project-name")}
 
 
 def _created(docker: Docker) -> tuple[str, set[str]]:
@@ -382,7 +403,20 @@ def _tool_change(words: list[str]) -> str | None:
         return "changes this machine's traffic control (qdiscs, classes, filters)"
     if tool == "sysctl" and _sysctl_writes(args):
         return "changes this machine's kernel settings"
+    if tool == "tee" and any(arg.startswith(KERNEL_SETTINGS) for arg in args):
+        return "changes this machine's kernel settings (writes under /proc/sys)"
+    if tool == "nsenter" and _enters_the_machine(args):
+        return "enters the namespaces of the machine's first process (PID 1): the machine itself"
     return None
+
+
+def _enters_the_machine(args: list[str]) -> bool:
+    """``nsenter -t 1``, ``--target=1``, ``-t1`` or ``--net=/proc/1/ns/net``."""
+    options, _operands = _parse_options(args, NSENTER_TARGETS, interspersed=False)
+    return any(
+        (name in NSENTER_TARGETS and value == "1") or value.startswith("/proc/1/")
+        for name, value in options
+    )
 
 
 def _firewall_reads_only(tool: str, args: list[str]) -> bool:
@@ -475,7 +509,8 @@ def simple_commands(text: str, shell: Shell | None = None, depth: int = 0) -> It
     text, scripts = _substitutions(text)
     for script in scripts if depth < MAX_NESTING else []:
         yield from simple_commands(script, shell, depth + 1)
-    for words in split_commands(text):
+    targets: list[str] = []
+    for words in split_commands(text, targets):
         words = [LISTED if _refers_to(word, shell.listed) else word for word in words]
         _remember_listed(words, shell)
         words = _unwrap(words)
@@ -486,6 +521,7 @@ def simple_commands(text: str, shell: Shell | None = None, depth: int = 0) -> It
             yield from simple_commands(words[words.index("-c", 1) + 1], shell, depth + 1)
             continue
         yield words
+    shell.redirected_to += targets
 
 
 def _substitutions(text: str) -> tuple[str, list[str]]:
@@ -528,25 +564,30 @@ def _remember_listed(words: list[str], shell: Shell) -> None:
             break
         if LISTED in assignment.group(2):
             shell.listed.add(assignment.group(1))
+        if assignment.group(1) == COMPOSE_PROJECT_VARIABLE:
+            shell.compose_projects.add(assignment.group(2))
 
 
-def split_commands(text: str) -> list[list[str]]:
+def split_commands(text: str, targets: list[str] | None = None) -> list[list[str]]:
     """The words of each command in ``text``, cut at ``;``, ``&&``, ``||``, ``|``, ``&``,
-    parentheses and line ends outside quotes; redirections (``>/dev/null``, ``2>&1``) dropped."""
+    parentheses and line ends outside quotes; redirections (``>/dev/null``, ``2>&1``) dropped,
+    the files that ``>`` and ``>>`` write appended to ``targets``."""
     lexer = shlex.shlex(IO_NUMBER.sub("", text), posix=True, punctuation_chars=OPERATOR_CHARS)
     lexer.whitespace = " \t\r"
     lexer.whitespace_split = True  # only blanks and operators end a word (``8080:80``, ``$x``)
     lexer.commenters = ""
     pieces: list[list[str]] = [[]]
-    redirected = False
+    redirected = ""
     try:
         for token in lexer:
             if redirected:
-                redirected = False
+                if redirected.startswith(">") and targets is not None:
+                    targets.append(token)
+                redirected = ""
             elif set(token) <= SEPARATOR_CHARS:
                 pieces.append([])
             elif set(token) <= set(OPERATOR_CHARS):
-                redirected = True  # the next word is where it goes
+                redirected = token  # the next word is where it goes
             else:
                 pieces[-1].append(token)
     except ValueError:  # unbalanced quotes: fall back to cutting the raw text
@@ -584,10 +625,14 @@ def parse_docker(words: list[str]) -> Docker | None:
         group, verb, rest = rest[0], (rest[1:2] or [""])[0], rest[2:]
     else:
         group, verb, rest = "container", rest[0], rest[1:]
+    own: list[tuple[str, str]] = []
+    if group == "compose":  # ``docker compose -p demo up -d``: compose's options, then its verb
+        own, rest = _parse_options([verb, *rest] if verb else rest, COMPOSE_VALUES, False)
+        verb, rest = (rest[:1] or [""])[0], rest[1:]
     verb = "ls" if (group, verb) == ("container", "ps") else VERB_ALIASES.get(verb, verb)
     values = VALUES.get((group, verb), LIST_VALUES if _lists(group, verb) else set())
     options, args = _parse_options(rest, values, (group, verb) not in OPTIONS_FIRST)
-    return Docker(group, verb, tuple(options), tuple(args))
+    return Docker(group, verb, (*own, *options), tuple(args))
 
 
 def _parse_options(

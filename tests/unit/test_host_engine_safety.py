@@ -39,7 +39,7 @@ def test_what_real_pages_create_and_touch() -> None:
     assert troubleshooting.creates["networks"] == {"front", "back"}
     assert troubleshooting.host_changes == [], "iptables -S only reads the firewall"
     assert page("compose").compose_projects == {"demo"}
-    assert page("overlay").swarm_commands == {"init", "join"}
+    assert page("overlay").swarm_commands == {"init", "join", "join-token"}
     assert page("bridge").lab_only_reasons() == []
 
 
@@ -98,6 +98,13 @@ def test_pages_that_need_the_lab_say_why(name: str, expected: str) -> None:
         "docker run --rm --net=host --cap-add=net_admin,net_raw busybox true",
         "docker create --network=host --privileged busybox",
         "docker run --rm --network host --cap-add ALL busybox true",
+        "echo 1 > /proc/sys/net/ipv4/ip_forward",
+        "echo 0 >>/proc/sys/net/ipv4/conf/all/rp_filter",
+        "echo 1 | sudo tee /proc/sys/net/ipv4/ip_forward",
+        "nsenter -t 1 -n ip link show",
+        "nsenter --target=1 --mount true",
+        "nsenter -t1 -a true",
+        "nsenter --net=/proc/1/ns/net true",
     ],
 )
 def test_host_changes_are_found_anywhere_in_a_command(command: str) -> None:
@@ -132,6 +139,11 @@ def test_host_changes_are_found_anywhere_in_a_command(command: str) -> None:
         "docker run --rm --cap-add NET_ADMIN busybox ip link add d0 type dummy",
         "docker run --rm --privileged busybox true",
         "echo 'iptables -F'",
+        "echo 1 > /tmp/cnv-out.txt",
+        "cat /proc/sys/net/ipv4/ip_forward",
+        "tee out.txt < /proc/sys/net/ipv4/ip_forward",
+        'nsenter -t "$pid" -n ip -br addr',
+        "nsenter -t 12 -n true",
     ],
 )
 def test_reading_the_host_or_changing_a_container_is_not_a_host_change(command: str) -> None:
@@ -242,6 +254,37 @@ def test_names_are_read_as_docker_parses_its_words(text: str, kind: str, names: 
     assert found.names() == names
 
 
+@pytest.mark.parametrize(
+    ("text", "projects"),
+    [
+        ("docker compose -p demo up -d", {"demo"}),
+        ("docker compose --project-name=demo up -d", {"demo"}),
+        ("docker compose -f compose.yaml -p 'demo' ps", {"demo"}),
+        ("docker --context x compose -pdemo down", {"demo"}),
+        ("COMPOSE_PROJECT_NAME=demo docker compose up -d", {"demo"}),
+        ("export COMPOSE_PROJECT_NAME=demo; docker compose up -d", {"demo"}),
+        ("docker compose up -d; docker run -d -p 80 busybox", set()),
+        ("docker run -d -p 8080:80 --name web busybox", set()),
+    ],
+)
+def test_compose_projects_are_read_from_the_commands(text: str, projects: set) -> None:
+    assert footprint([step(f"$ {text}\n")]).compose_projects == projects
+
+
+@pytest.mark.parametrize(
+    ("text", "commands"),
+    [
+        ("docker swarm init --advertise-addr 10.99.0.1", {"init"}),
+        ("docker -H unix:///x.sock swarm join --token t 10.99.0.1:2377", {"join"}),
+        ("docker swarm join-token -q worker", {"join-token"}),
+        ("echo docker swarm leave", set()),
+        ("docker node ls", set()),
+    ],
+)
+def test_swarm_commands_are_read_as_docker_parses_them(text: str, commands: set) -> None:
+    assert footprint([step(f"$ {text}\n")]).swarm_commands == commands
+
+
 def test_every_unsafe_engine_state_is_named() -> None:
     found = page("troubleshooting")
     items = [
@@ -313,8 +356,6 @@ def test_engine_timestamps() -> None:
 
 def test_a_live_process_owns_its_journal() -> None:
     assert journal.Journal("e", "p", 1, 1.0, {}, [], []).owner_alive()
-
-
 
 
 def test_the_engine_is_found_like_the_docker_cli_does(tmp_path: Path, monkeypatch) -> None:
