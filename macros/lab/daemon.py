@@ -14,7 +14,7 @@ import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from . import netns, proc
 from .names import LabNames
@@ -75,8 +75,54 @@ def tail(path: Path, lines: int = 25) -> str:
         return "(no log)"
 
 
+class EngineProcess:
+    """What every lab engine has: a socket, a log, and one process tree started in a session
+    of its own (``launch``), ready once its socket answers (``wait_ready``)."""
+
+    process: subprocess.Popen | None
+    ready_timeout: ClassVar[float] = READY_TIMEOUT
+
+    @property
+    def socket(self) -> Path:
+        raise NotImplementedError
+
+    @property
+    def log(self) -> Path:
+        raise NotImplementedError
+
+    @property
+    def label(self) -> str:
+        """What ``wait_ready``'s error calls the engine (``node2: dockerd``)."""
+        raise NotImplementedError
+
+    @property
+    def docker_host(self) -> str:
+        return f"unix://{self.socket}"
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid if self.process else 0
+
+    def launch(self, argv: list[str], env: dict[str, str]) -> None:
+        """Start ``argv`` with its output appended to the log (returns at once)."""
+        with open(self.log, "ab") as log:
+            self.process = subprocess.Popen(
+                argv,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=env,
+                start_new_session=True,
+            )
+
+    def wait_ready(self, timeout: float | None = None) -> None:
+        """Wait (bounded) until the socket answers ``/_ping``; ``EngineError`` if not."""
+        limit = self.ready_timeout if timeout is None else timeout
+        wait_answering(self.socket, self.process, limit, self.label, self.log)
+
+
 @dataclass
-class Engine:
+class Engine(EngineProcess):
     """The dockerd of one node: paths, process, start, readiness and a graceful stop."""
 
     names: LabNames
@@ -100,8 +146,8 @@ class Engine:
         return self.names.socket(self.node)
 
     @property
-    def docker_host(self) -> str:
-        return f"unix://{self.socket}"
+    def label(self) -> str:
+        return f"{self.node}: dockerd"
 
     @property
     def etc_docker(self) -> Path:
@@ -116,10 +162,6 @@ class Engine:
     @property
     def log(self) -> Path:
         return self.state_dir / "dockerd.log"
-
-    @property
-    def pid(self) -> int:
-        return self.process.pid if self.process else 0
 
     def argv(self) -> list[str]:
         """The whole command line: netns, UTS namespace, wrapper, dockerd and its flags."""
@@ -150,19 +192,7 @@ class Engine:
             "LANG": "C.UTF-8",
             "DOCKER_SERVICE_PREFER_OFFLINE_IMAGE": "1",
         }
-        with open(self.log, "ab") as log:
-            self.process = subprocess.Popen(
-                self.argv(),
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                env=env,
-                start_new_session=True,
-            )
-
-    def wait_ready(self, timeout: float = READY_TIMEOUT) -> None:
-        """Wait (bounded) until the socket answers ``/_ping``; raise ``EngineError`` if not."""
-        wait_answering(self.socket, self.process, timeout, f"{self.node}: dockerd", self.log)
+        self.launch(self.argv(), env)
 
     def stop(self, timeout: float = STOP_TIMEOUT) -> None:
         """Remove every container, leave any swarm, then terminate dockerd."""

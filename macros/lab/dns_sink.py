@@ -32,6 +32,9 @@ TCP_IDLE = 5.0
 TTL = 60
 RECORD_TYPES = {1: 4, 28: 6}
 """DNS record type (A, AAAA) -> the IP version of its addresses."""
+READY_TIMEOUT = 10.0
+"""How long ``spawn`` waits for the sink to say ``ready`` (a lab multiplies it by its
+patience: six in a user-mode guest)."""
 
 
 class Zone:
@@ -204,7 +207,7 @@ def spawn(
     address: str,
     label: str,
     log: Path,
-    timeout: float = 10.0,
+    timeout: float = READY_TIMEOUT,
     names: tuple[str, ...] = (),
 ) -> subprocess.Popen:
     """Start the sink inside ``netns`` and wait (bounded) until it says ``ready``; ``names``

@@ -347,6 +347,7 @@ class Lab:
             client.address,
             self.name,
             self.names.node_state(CLIENT) / "dns-sink.log",
+            timeout=dns_sink.READY_TIMEOUT * self.patience,
             names=self._dns_names(),
         )
         tars = list(self.image_tars)

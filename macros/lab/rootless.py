@@ -24,9 +24,10 @@ import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 from . import cgroups, netns, proc
-from .daemon import ping, wait_answering
+from .daemon import EngineProcess, ping
 from .names import LabNames
 from .wrapper import host_namespace, wrapper_argv
 
@@ -77,12 +78,14 @@ def user_name(names: LabNames) -> str:
 
 
 @dataclass
-class RootlessEngine:
+class RootlessEngine(EngineProcess):
     """The rootless host's user, folders, process tree and engine."""
 
     names: LabNames
     dns: str
     process: subprocess.Popen | None = field(default=None, repr=False)
+    ready_timeout: ClassVar[float] = READY_TIMEOUT
+    label: ClassVar[str] = "rootless: dockerd-rootless.sh"
 
     @property
     def user(self) -> str:
@@ -107,16 +110,8 @@ class RootlessEngine:
         return self.runtime_dir / "docker.sock"
 
     @property
-    def docker_host(self) -> str:
-        return f"unix://{self.socket}"
-
-    @property
     def log(self) -> Path:
         return self.state_dir / "dockerd-rootless.log"
-
-    @property
-    def pid(self) -> int:
-        return self.process.pid if self.process else 0
 
     def environment(self) -> tuple[str, ...]:
         """``NAME=value`` pairs of the user's engine and shells."""
@@ -164,20 +159,7 @@ class RootlessEngine:
         """Create the user and the cgroup, then launch the engine (see ``wait_ready``)."""
         self.create_user()
         _make_cgroups(self.names)
-        with open(self.log, "ab") as log:
-            self.process = subprocess.Popen(
-                self.argv(),
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                env={"PATH": proc.PATH, "LANG": "C.UTF-8"},
-                start_new_session=True,
-            )
-
-    def wait_ready(self, timeout: float = READY_TIMEOUT) -> None:
-        """Wait (bounded) until the socket answers ``/_ping``; ``EngineError`` if not."""
-        what = "rootless: dockerd-rootless.sh"
-        wait_answering(self.socket, self.process, timeout, what, self.log)
+        self.launch(self.argv(), {"PATH": proc.PATH, "LANG": "C.UTF-8"})
 
     def terminate(self, timeout: float = STOP_TIMEOUT) -> None:
         """Remove the containers, SIGTERM RootlessKit (it stops dockerd), wait (bounded), then

@@ -13,7 +13,7 @@ from ..snippets.errors import SnippetError
 from ..snippets.model import Snippet
 from ..snippets.pages import load_page
 from ..topology.model import TopologyError
-from .page import Capability
+from .page import Capability, probed_capabilities
 from .update import finish_runs, write_samples
 
 
@@ -138,6 +138,4 @@ def local_capabilities() -> dict[str, Capability]:
     """
     if not sys.platform.startswith("linux") or os.geteuid() != 0:
         return {}
-    from ..lab.probes import probe_all
-
-    return {name: Capability(p.ok, p.detail) for name, p in probe_all().items()}
+    return probed_capabilities()

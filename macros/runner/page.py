@@ -30,6 +30,15 @@ class Capability:
     detail: str = ""
 
 
+def probed_capabilities(timeout: float | None = None) -> dict[str, Capability]:
+    """This kernel's capabilities, from the lab's probes (run once per process; ``timeout``
+    bounds each probe's commands, longer on a guest's slow CPU)."""
+    from ..lab.probes import TIMEOUT, probe_all
+
+    probes = probe_all(TIMEOUT if timeout is None else timeout)
+    return {name: Capability(probe.ok, probe.detail) for name, probe in probes.items()}
+
+
 def has_capability(capabilities: Mapping[str, Capability], name: str) -> bool:
     """Whether ``capabilities`` allow ``name``; one never probed is assumed present, as the
     steps that name it would then simply run."""

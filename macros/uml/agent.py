@@ -55,15 +55,12 @@ def lab_options(scratch: Path) -> dict[str, Any]:
 
 
 def run_page(job: dict[str, Any], scratch: Path, milestones: dict[str, float]) -> dict[str, Any]:
-    from ..lab.probes import probe_all
     from ..paths import ROOT
-    from ..runner.page import Capability
+    from ..runner.page import probed_capabilities
     from ..runner.verify import verify_page
     from .wire import dump
 
-    capabilities = {
-        name: Capability(p.ok, p.detail) for name, p in probe_all(PROBE_TIMEOUT).items()
-    }
+    capabilities = probed_capabilities(PROBE_TIMEOUT)
     milestones["probed"] = uptime()
     verification = verify_page(
         ROOT / job["page"], capabilities, update=job["update"], **lab_options(scratch)

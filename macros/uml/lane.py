@@ -89,12 +89,24 @@ def verify_in_guest(
     return load(result["verification"], page, steps, update)
 
 
-class GuestQueue:
-    """Pages for the guest, run one after another in the background (the guest has one CPU
-    of its own), while the caller runs the host's pages; ``close`` ends them all."""
+def longest_first(pages: Mapping[Path, list[Snippet]]) -> list[Path]:
+    """The order in which a queue takes its pages: most steps first (a page's time in a guest
+    grows with its steps), so the last page to finish is a short one."""
+    return sorted(pages, key=lambda page: (-len(pages[page]), page))
 
-    def __init__(self) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cnv-guest")
+
+GUESTS_AT_ONCE = 2
+"""Guests a queue runs side by side. A guest has one CPU and, on a two-core machine, spends
+much of a page waiting on its own slow iptables runs: two keep both cores busy beside the
+host's tests (bench/kernel_lane.py measures one against two)."""
+
+
+class GuestQueue:
+    """Pages for user-mode guests, run in the background, ``guests`` at a time, in the order
+    they were submitted, while the caller runs the host's pages; ``close`` ends them all."""
+
+    def __init__(self, guests: int = GUESTS_AT_ONCE) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=guests, thread_name_prefix="cnv-guest")
         self._futures: dict[Path, Future[PageVerification]] = {}
         self._guests: list[Guest] = []
         self._closed = False

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
+from macros.paths import ROOT
 from macros.report import Status
 from macros.runner.page import Capability, PageRun, StepResult
 from macros.runner.session import Outcome
@@ -119,3 +124,42 @@ def test_the_badge_and_the_table_name_the_kernel_a_page_ran_on() -> None:
         "1 step verified on Docker Engine 28.5.2, Linux 6.1, user-mode · 2026-11-28"
     )
     assert "| 28.5.2 | Linux 6.1, user-mode |" in table_markdown(report)
+
+
+def test_the_guest_queue_runs_two_guests_at_once_in_submission_order(monkeypatch) -> None:
+    running, most, lock = [0], [0], threading.Lock()
+
+    def fake_guest(page, steps, update, started):
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        time.sleep(0.2)
+        with lock:
+            running[0] -= 1
+        return page.name
+
+    monkeypatch.setattr(lane, "verify_in_guest", fake_guest)
+    queue = lane.GuestQueue()
+    pages = [Path(f"docs/p{n}.md") for n in range(4)]
+    for page in pages:
+        queue.submit(page, [], False)
+    try:
+        assert [queue.result(page) for page in pages] == ["p0.md", "p1.md", "p2.md", "p3.md"]
+    finally:
+        queue.close()
+    assert most[0] == lane.GUESTS_AT_ONCE == 2
+
+
+@pytest.mark.parametrize(("kernel", "pages_last"), [("uml", True), ("host", False)])
+def test_pages_for_the_guest_are_collected_last(kernel: str, pages_last: bool) -> None:
+    """Their guests run beside the rest of the session, so the host never waits on one."""
+    collected = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
+         f"--kernel={kernel}", "tests/engine/test_pages.py", "tests/unit/test_notes.py"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120, check=True,
+    ).stdout.splitlines()  # fmt: skip
+    ids = [line for line in collected if "::" in line]
+    pages = [n for n, line in enumerate(ids) if "test_pages.py" in line]
+    assert pages and len(pages) < len(ids), ids
+    assert (pages[0] > 0) == pages_last, ids
+    assert pages == list(range(pages[0], pages[0] + len(pages))), "pages stay together"
