@@ -1,8 +1,11 @@
 """What the user-mode kernel lane costs: guest boot, dockerd in the guest, one page on both.
 
 Prints the guest's boot to its init (a shell script, guest clock) and to the agent (the
-project's Python running), one dockerd ready inside the guest, and the bridge page on this
-kernel and in the guest with the ratio uml/host. Needs root, dockerd and user-mode-linux.
+project's Python running), one dockerd ready inside the guest, the bridge page on this
+kernel and in the guest with the ratio uml/host, and two guests running that page at once
+against one alone (the test session runs ``GUESTS_AT_ONCE`` guests side by side: 1.0 would
+mean the second is free, 2.0 that running them together gains nothing). Needs root, dockerd
+and user-mode-linux.
 Usage: ``.venv/bin/python bench/kernel_lane.py [page]`` (default docs/networks/bridge.md).
 Guests and labs use the prefix ``cnvb``.
 """
@@ -13,6 +16,7 @@ import os
 import sys
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
@@ -21,10 +25,10 @@ sys.path.insert(0, str(ROOT))
 os.environ["CNV_LAB_PREFIX"] = "cnvb"
 
 from macros.lab.cleanup import residue  # noqa: E402
-from macros.lab.probes import probe_all  # noqa: E402
-from macros.runner.page import Capability  # noqa: E402
+from macros.runner.page import probed_capabilities  # noqa: E402
+from macros.snippets.pages import load_page  # noqa: E402
 from macros.uml.guest import Guest  # noqa: E402
-from macros.uml.lane import verify  # noqa: E402
+from macros.uml.lane import GUESTS_AT_ONCE, verify, verify_in_guest  # noqa: E402
 
 PREFIX = "cnvb"
 T = TypeVar("T")
@@ -52,7 +56,7 @@ def main() -> int:
     lab, _ = timed("guest: one-node lab up and down", lambda: holder.run(300), BOOT_TO_OFF)
     print(f"  dockerd ready inside the guest             {lab['lab_seconds']['engines']:7.1f}s")
     print(f"  whole lab up (netns, engine, image)        {lab['lab_seconds']['up']:7.1f}s")
-    capabilities = {name: Capability(p.ok, p.detail) for name, p in probe_all().items()}
+    capabilities = probed_capabilities()
     runs = {}
     for kernel in ("host", "uml"):
         verification, runs[kernel] = timed(
@@ -62,6 +66,18 @@ def main() -> int:
         failed = [r.step.name for r in verification.results if r.status != "passed"]
         print(f"  {verification.kernel}: {len(verification.results)} steps, not passed: {failed}")
     print(f"ratio uml/host: {runs['uml'] / runs['host']:.1f}x")
+    steps = load_page(page)
+
+    def side_by_side(guests: int) -> None:
+        with ThreadPoolExecutor(guests) as pool:
+            list(pool.map(lambda _: verify_in_guest(page, steps), range(guests)))
+
+    _, one = timed(f"{page.relative_to(ROOT)}: one guest alone", lambda: side_by_side(1))
+    _, both = timed(
+        f"{page.relative_to(ROOT)}: {GUESTS_AT_ONCE} guests at once",
+        lambda: side_by_side(GUESTS_AT_ONCE),
+    )
+    print(f"ratio {GUESTS_AT_ONCE} at once / one alone: {both / one:.2f} (1.0: free, 2.0: no gain)")
     left = {name: count for name, count in residue(PREFIX).items() if count}
     print(f"residue: {left or 'none'}")
     return 1 if left else 0

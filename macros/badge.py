@@ -59,7 +59,7 @@ def badge_markdown(status: PageStatus, link: str) -> str:
     title = "; ".join(status.changes) if status.changes else "How this page was verified"
     title = html.escape(title)
     return (
-        f'[{status_text(status)}]({link}){{ .cnv-badge .cnv-badge--{_kind(status)} '
+        f"[{status_text(status)}]({link}){{ .cnv-badge .cnv-badge--{_kind(status)} "
         f'title="{title}" }}\n'
     )
 

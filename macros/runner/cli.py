@@ -46,9 +46,7 @@ def run_page(
             return 2
 
         try:
-            run, engine = run_on_host_engine(
-                steps, local_capabilities(), update=update, say=_say
-            )
+            run, engine = run_on_host_engine(steps, local_capabilities(), update=update, say=_say)
         except KeyboardInterrupt:
             print("interrupted", flush=True)
             raise

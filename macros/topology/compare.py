@@ -20,6 +20,7 @@ from .model import Container, Edge, Network, PublishedPort, Service, Topology, T
 if TYPE_CHECKING:
     from .model import Client, Host
 
+
 class Named(Protocol):
     """Anything a spec lists by name."""
 
@@ -88,9 +89,7 @@ def _fields(where: str, pairs: Iterable[tuple[str, object, object]]) -> Iterable
 
 
 def _networks(spec: Topology, live: Topology) -> Iterable[str]:
-    return _paired(
-        "network", spec.networks, live.networks, _network, lambda have: not have.default
-    )
+    return _paired("network", spec.networks, live.networks, _network, lambda have: not have.default)
 
 
 def _network(want: Network, have: Network) -> Iterable[str]:

@@ -65,9 +65,7 @@ MARKS = {
 """Colour, mark and line style of a traffic edge, by its verdict."""
 
 
-def draw(
-    topo: Topology, filename: Path, verdicts: Mapping[Traffic, Verdict] | None = None
-) -> Path:
+def draw(topo: Topology, filename: Path, verdicts: Mapping[Traffic, Verdict] | None = None) -> Path:
     """Render ``topo`` with diagrams to ``<filename>.svg`` and return that path.
 
     ``verdicts`` says how each traffic edge is drawn; an edge without one is unverified.

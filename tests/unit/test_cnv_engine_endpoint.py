@@ -63,8 +63,6 @@ class FakeEngine(BaseHTTPRequestHandler):
         """Quiet (and a Unix socket's client has no address to log)."""
 
 
-
-
 @pytest.fixture
 def socket_dir() -> Iterator[Path]:
     """A short folder for sockets (a Unix socket's path must fit in 108 bytes)."""

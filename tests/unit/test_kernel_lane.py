@@ -116,9 +116,7 @@ def test_the_badge_and_the_table_name_the_kernel_a_page_ran_on() -> None:
     from macros.report import PageRecord, Report, StepRecord
 
     steps = [StepRecord("snippets/ipvlan/01-parent.console", "node1", Status.PASSED)]
-    record = PageRecord(
-        "networks/ipvlan.md", "2026-11-28", "28.5.2", "Linux 6.1, user-mode", steps
-    )
+    record = PageRecord("networks/ipvlan.md", "2026-11-28", "28.5.2", "Linux 6.1, user-mode", steps)
     report = Report({"networks/ipvlan.md": record})
     assert status_text(PageStatus(record)) == (
         "1 step verified on Docker Engine 28.5.2, Linux 6.1, user-mode · 2026-11-28"

@@ -110,7 +110,6 @@ def test_a_second_signal_during_cleanup_is_swallowed(tmp_path: Path) -> None:
     assert "already cleaning up" in output
 
 
-
 LANE_SCRIPT = """
 import sys, time
 from pathlib import Path
