@@ -46,6 +46,12 @@ class Network:
             object.__setattr__(self, "scope", "swarm")
 
 
+DEFAULT_BRIDGE = Network(
+    "bridge", driver="bridge", subnet="172.17.0.0/16", gateway="172.17.0.1", default=True
+)
+"""Docker's predefined ``bridge`` network, as an engine without a ``bip`` setting makes it."""
+
+
 @dataclass(frozen=True)
 class Attachment:
     """A container's endpoint on one network: its IPv4 address and extra DNS aliases."""

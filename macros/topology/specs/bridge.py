@@ -5,15 +5,13 @@ The addresses are what a fresh engine allocates, in the order the page starts co
 
 from __future__ import annotations
 
-from ..model import Attachment, Container, Edge, Network, Topology
+from ..model import DEFAULT_BRIDGE, Attachment, Container, Edge, Network, Topology
 
 SPEC = Topology(
     name="bridge",
     title="User-defined bridge vs the default bridge",
     networks=(
-        Network(
-            "bridge", driver="bridge", subnet="172.17.0.0/16", gateway="172.17.0.1", default=True
-        ),
+        DEFAULT_BRIDGE,
         Network("demo-net", driver="bridge", subnet="10.10.0.0/24", gateway="10.10.0.1"),
     ),
     containers=(

@@ -9,16 +9,20 @@ The iptables rules the page adds are not Docker objects, so they are not drawn.
 
 from __future__ import annotations
 
-from ..model import Attachment, Client, Container, Edge, Network, PublishedPort, Topology
+from ..model import (
+    DEFAULT_BRIDGE,
+    Attachment,
+    Client,
+    Container,
+    Edge,
+    PublishedPort,
+    Topology,
+)
 
 SPEC = Topology(
     name="port-publishing",
     title="Published ports: DNAT from the LAN, docker-proxy for the host itself",
-    networks=(
-        Network(
-            "bridge", driver="bridge", subnet="172.17.0.0/16", gateway="172.17.0.1", default=True
-        ),
-    ),
+    networks=(DEFAULT_BRIDGE,),
     containers=(
         Container(
             "web",

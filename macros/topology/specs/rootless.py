@@ -7,16 +7,21 @@ port 80 on 8080, and the outside client reaches it at the rootless host's LAN ad
 
 from __future__ import annotations
 
-from ..model import Attachment, Client, Container, Edge, Host, Network, PublishedPort, Topology
+from ..model import (
+    DEFAULT_BRIDGE,
+    Attachment,
+    Client,
+    Container,
+    Edge,
+    Host,
+    PublishedPort,
+    Topology,
+)
 
 SPEC = Topology(
     name="rootless",
     title="A rootless engine: containers in RootlessKit's namespace, ports opened by slirp4netns",
-    networks=(
-        Network(
-            "bridge", driver="bridge", subnet="172.17.0.0/16", gateway="172.17.0.1", default=True
-        ),
-    ),
+    networks=(DEFAULT_BRIDGE,),
     containers=(
         Container(
             "web",
