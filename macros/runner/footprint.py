@@ -273,8 +273,6 @@ class Shell:
     """Variables holding names or IDs listed from the whole engine (``ids=$(docker ps -q)``)."""
     compose_projects: set[str] = field(default_factory=set)
     """Values given to ``COMPOSE_PROJECT_NAME`` (``export`` or before a command)."""
-    redirected_to: list[str] = field(default_factory=list)
-    """Where the last command read wrote with ``>``/``>>`` (``echo 1 > /proc/sys/...``)."""
 
 
 def footprint(steps: list[Snippet]) -> Footprint:
@@ -295,7 +293,8 @@ def footprint(steps: list[Snippet]) -> Footprint:
 def _read(found: Footprint, command: Command, shell: Shell, teardown: bool) -> None:
     """Add what one command creates and touches to ``found``."""
     text = command.text.replace("\\\n", " ")
-    simple = list(simple_commands(text, shell))
+    written: list[str] = []
+    simple = list(simple_commands(text, shell, written))
     dockers = [docker for words in simple if (docker := parse_docker(words))]
     for docker in dockers:
         if docker.key in NAME_USERS:
@@ -312,7 +311,7 @@ def _read(found: Footprint, command: Command, shell: Shell, teardown: bool) -> N
         found.compose_projects |= _compose_projects(docker)
     where = str(command.location), command.text.splitlines()[0]
     changes = _host_changes(simple, dockers)
-    if any(target.startswith(KERNEL_SETTINGS) for target in shell.redirected_to):
+    if any(target.startswith(KERNEL_SETTINGS) for target in written):
         changes.append("changes this machine's kernel settings (writes under /proc/sys)")
     found.host_changes += [Finding(*where, why) for why in changes]
     found.engine_wide += [Finding(*where, why) for why in _engine_wide(dockers)]
@@ -500,17 +499,19 @@ def _sysctl_writes(args: list[str]) -> bool:
 # --- reading shell and docker words ----------------------------------------------------------
 
 
-def simple_commands(text: str, shell: Shell | None = None, depth: int = 0) -> Iterator[list[str]]:
+def simple_commands(
+    text: str, shell: Shell | None = None, written: list[str] | None = None, depth: int = 0
+) -> Iterator[list[str]]:
     """The words of each simple command in ``text``, quotes respected and wrappers (``sudo``,
     ``timeout 5``, ``VAR=1``, ``then``) left out; the scripts of ``$(...)`` and ``sh -c`` are
     read too, and whatever runs under ``unshare -n`` (a network namespace of its own, thrown
-    away after) is left out: it cannot change the machine's."""
+    away after) is left out: it cannot change the machine's. The files its ``>``/``>>``
+    redirections write go to ``written``."""
     shell = shell or Shell()
     text, scripts = _substitutions(text)
     for script in scripts if depth < MAX_NESTING else []:
-        yield from simple_commands(script, shell, depth + 1)
-    targets: list[str] = []
-    for words in split_commands(text, targets):
+        yield from simple_commands(script, shell, written, depth + 1)
+    for words in split_commands(text, written):
         words = [LISTED if _refers_to(word, shell.listed) else word for word in words]
         _remember_listed(words, shell)
         words = _unwrap(words)
@@ -518,10 +519,10 @@ def simple_commands(text: str, shell: Shell | None = None, depth: int = 0) -> It
         if not words or (tool == "unshare" and {"-n", "--net"} & set(words[1:])):
             continue
         if tool in SHELLS and "-c" in words[1:-1] and depth < MAX_NESTING:
-            yield from simple_commands(words[words.index("-c", 1) + 1], shell, depth + 1)
+            script = words[words.index("-c", 1) + 1]
+            yield from simple_commands(script, shell, written, depth + 1)
             continue
         yield words
-    shell.redirected_to += targets
 
 
 def _substitutions(text: str) -> tuple[str, list[str]]:

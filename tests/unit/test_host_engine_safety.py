@@ -254,6 +254,12 @@ def test_names_are_read_as_docker_parses_its_words(text: str, kind: str, names: 
     assert found.names() == names
 
 
+def test_a_write_into_proc_sys_is_blamed_on_its_own_command_only() -> None:
+    text = "$ echo 1 > /proc/sys/net/ipv4/ip_forward\n$ docker ps\n$ true\n"
+    changes = footprint([step(text)]).host_changes
+    assert [c.location for c in changes] == ["snippets/t/01-x.console:1"], changes
+
+
 @pytest.mark.parametrize(
     ("text", "projects"),
     [
