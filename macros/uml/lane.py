@@ -98,9 +98,8 @@ def longest_first(pages: Mapping[Path, list[Snippet]]) -> list[Path]:
 GUESTS_AT_ONCE = 2
 """Guests a queue runs side by side. A guest has one CPU, and alone on an idle machine it
 runs slowly (likely: every switch between the UML kernel and its processes waits for a CPU
-to wake):
-two keep both cores of a two-core machine busy beside the host's tests, and finished the
-bridge page twice in 114 s where one alone took 232 s (bench/kernel_lane.py)."""
+to wake). Two keep both cores of a two-core machine busy beside the host's tests: they
+finished the bridge page at once in 114 s where one alone took 232 s (bench/kernel_lane.py)."""
 
 
 class GuestQueue:

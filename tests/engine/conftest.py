@@ -17,6 +17,10 @@ def capabilities() -> dict[str, Capability]:
     return probed_capabilities()
 
 
+GUEST_PAGES = pytest.StashKey[dict[Path, list]]()
+"""The collected pages ``--kernel`` puts in a guest, with their steps, longest first."""
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """The pages that run in a user-mode guest go last, in the order the guests take them:
     their guests start with the first engine test (``guest_queue``) and run beside every
@@ -24,14 +28,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     kernel = str(config.getoption("--kernel"))
     pages = {_page(item): item for item in items if _is_page(item)}
     capabilities = probed_capabilities() if kernel == "auto" and pages else {}
-    guest = [pages[page] for page in _for_the_guest(pages, kernel, capabilities)]
+    config.stash[GUEST_PAGES] = _for_the_guest(pages, kernel, capabilities)
+    guest = [pages[page] for page in config.stash[GUEST_PAGES]]
     if guest:
         moved = set(guest)
         items[:] = [item for item in items if item not in moved] + guest
 
 
 @pytest.fixture(scope="session", autouse=True)
-def guest_queue(capabilities, kernel: str, update_snippets: bool, request):
+def guest_queue(update_snippets: bool, request: pytest.FixtureRequest):
     """The pages of this session that run in a user-mode guest, started in the background
     when the first engine test starts (see ``GuestQueue`` for how many at once) while the
     host runs everything else; ended at the session's end, Ctrl-C included."""
@@ -40,8 +45,9 @@ def guest_queue(capabilities, kernel: str, update_snippets: bool, request):
     queue = GuestQueue()
     request.addfinalizer(queue.close)
     selected = {_page(item) for item in request.session.items if _is_page(item)}
-    for page, steps in _for_the_guest(selected, kernel, capabilities).items():
-        queue.submit(page, steps, update_snippets)
+    for page, steps in request.config.stash.get(GUEST_PAGES, {}).items():
+        if page in selected:  # ``-k`` may have deselected it after collection
+            queue.submit(page, steps, update_snippets)
     return queue
 
 
